@@ -1,0 +1,35 @@
+"""The seam: the only module of this provider that reads the machine.
+
+It returns raw, JSON-native facts and never raises: whatever cannot be read is left out
+(missing hardware is a fact, not an error). Replace the body with your device's reads
+(a sysfs file through ``provider_runtime.sysio``, a driver call through ctypes, ...) and
+record each call's raw result - not conclusions - so that recorded facts replay anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def probe() -> dict:
+    """Raw facts: the platform, the logical CPU count, and the byte order."""
+    facts: dict = {"platform": {"system": _system(), "machine": _machine()}}
+    try:
+        facts["cpu_count"] = os.cpu_count()  # None when the OS cannot tell
+    except Exception:  # never raise from the seam
+        facts["cpu_count"] = None
+    facts["byteorder"] = sys.byteorder
+    return facts
+
+
+def _system() -> str:
+    # platform.system() imports more than it is worth here; sys.platform says the same.
+    return {"linux": "Linux", "darwin": "Darwin", "win32": "Windows"}.get(sys.platform, sys.platform)
+
+
+def _machine() -> str:
+    try:
+        return os.uname().machine
+    except AttributeError:  # Windows
+        return os.environ.get("PROCESSOR_ARCHITECTURE", "")
