@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = Path(os.environ.get("SUITE_VENV", ROOT / ".venv"))
 #: Test-only dependencies (the conformance harness pins the released variantlib itself).
-TEST_REQUIREMENTS = ["pytest>=8", "hypothesis>=6", "pytest-mock>=3", "setuptools>=64", "wheel"]
+TEST_REQUIREMENTS = ["pytest>=8", "hypothesis>=6", "pytest-mock>=3", "setuptools>=77", "wheel"]
 
 
 def _python() -> Path:
