@@ -13,7 +13,6 @@ Public API (stable):
 - :func:`warn` - one line on stderr, the only output a plugin may produce.
 """
 
-from __future__ import annotations
 
 import os
 import sys

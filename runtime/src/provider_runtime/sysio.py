@@ -7,7 +7,6 @@ empty, truncated, garbage) into every provider's live path. Call them through th
 (``sysio.read_text(...)``), not by importing the names, so that the replacement takes effect.
 """
 
-from __future__ import annotations
 
 import os
 
