@@ -6,8 +6,6 @@ replaces ``_probe.py`` (the one module that reads the machine) and ``_rules.py``
 functions of the facts).
 """
 
-from __future__ import annotations
-
 from provider_runtime import FeatureConfig, ProviderPlugin
 
 from provider_template import _rules

@@ -6,8 +6,6 @@ It returns raw, JSON-native facts and never raises: whatever cannot be read is l
 record each call's raw result - not conclusions - so that recorded facts replay anywhere.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 

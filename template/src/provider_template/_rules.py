@@ -3,8 +3,6 @@
 Feature order is preference order for installers: the first feature dominates the sort.
 """
 
-from __future__ import annotations
-
 from provider_runtime import FeatureConfig
 
 # Unit-count thresholds a wheel may require ("needs at least N units"), highest first.
