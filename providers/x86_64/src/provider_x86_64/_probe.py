@@ -1,0 +1,130 @@
+"""The seam: the only module of this provider that reads the machine.
+
+Returns raw, JSON-native facts and never raises, never prints, never spawns a process:
+
+- every OS: ``platform`` = {system, machine}; a machine that is not x86-64 stops here (fast).
+- Linux: ``cpuinfo``, the text of ``/proc/cpuinfo`` (first 64 KiB: enough for dozens of CPUs,
+  and bounded on machines where generating the file is slow). Only when the CPU reports a
+  maximum CPUID leaf >= 0x24 (2024+ CPUs, the only ones that can have AVX10 or APX, which the
+  kernel does not print) are CPUID/XGETBV also executed, because loading ctypes costs more
+  than the rest of the probe. If /proc/cpuinfo is unusable, CPUID is the fallback.
+- macOS: ``sysctl``, the machdep.cpu.* / hw.optional.* / sysctl.proc_translated values, read
+  with sysctlbyname through ctypes.
+- Windows and other x86-64 systems: ``cpuid`` and ``xcr0`` by executing CPUID/XGETBV
+  (``_cpuid_exec``); on Windows, if no executable memory can be had, ``processor_features``
+  from IsProcessorFeaturePresent.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from provider_runtime import sysio
+
+CPUINFO_LIMIT = 1 << 16
+# Leaf 0x24 (AVX10) exists only on CPUs whose maximum basic leaf reaches it.
+EXEC_CPUID_FROM_LEVEL = 0x24
+
+# hw.optional names read on macOS (XNU bsd/kern/kern_mib.c); machdep strings in _tables.
+DARWIN_SYSCTLS = (
+    "machdep.cpu.vendor", "machdep.cpu.brand_string", "machdep.cpu.features",
+    "machdep.cpu.leaf7_features", "machdep.cpu.extfeatures",
+    "machdep.cpu.xsave.extended_state", "machdep.cpu.xsave.extended_state1",
+    "sysctl.proc_translated",
+    "hw.optional.x86_64", "hw.optional.mmx", "hw.optional.sse", "hw.optional.sse2",
+    "hw.optional.sse3", "hw.optional.supplementalsse3", "hw.optional.sse4_1",
+    "hw.optional.sse4_2", "hw.optional.aes", "hw.optional.avx1_0", "hw.optional.rdrand",
+    "hw.optional.f16c", "hw.optional.fma", "hw.optional.avx2_0", "hw.optional.bmi1",
+    "hw.optional.bmi2", "hw.optional.adx", "hw.optional.avx512f", "hw.optional.avx512cd",
+    "hw.optional.avx512dq", "hw.optional.avx512bw", "hw.optional.avx512vl",
+    "hw.optional.avx512ifma", "hw.optional.avx512vbmi",
+)
+
+
+def probe() -> dict:
+    """Raw facts of this machine; whatever cannot be read is left out."""
+    system = _system()
+    machine = _machine()
+    facts: dict = {"platform": {"system": system, "machine": machine}}
+    if machine not in ("x86_64", "amd64", "AMD64", "x64", "X86_64"):
+        return facts
+    try:
+        if system == "Linux":
+            _linux(facts)
+        elif system == "Darwin":
+            facts["sysctl"] = _darwin_sysctl()
+        else:
+            _exec_cpuid(facts, windows=system == "Windows")
+    except Exception:  # never raise from the seam: what was read so far stands
+        pass
+    return facts
+
+
+def _linux(facts: dict) -> None:
+    try:
+        text = sysio.read_text("/proc/cpuinfo", CPUINFO_LIMIT)
+    except Exception:
+        text = None
+    if text is not None:
+        facts["cpuinfo"] = text
+    level = _cpuid_level(text)
+    has_flags = isinstance(text, str) and "\nflags" in text
+    if level >= EXEC_CPUID_FROM_LEVEL or not has_flags:
+        _exec_cpuid(facts, windows=False)
+
+
+def _cpuid_level(text: object) -> int:
+    """The "cpuid level" field of the first CPU (decimal), 0 when absent."""
+    if not isinstance(text, str):
+        return 0
+    at = text.find("\ncpuid level")
+    if at < 0:
+        return 0
+    value = text[at + 1: text.find("\n", at + 1)].partition(":")[2].strip()
+    return int(value) if value.isdigit() and len(value) < 10 else 0
+
+
+def _exec_cpuid(facts: dict, windows: bool) -> None:
+    from provider_x86_64 import _cpuid_exec
+
+    facts.update(_cpuid_exec.read(windows))
+
+
+def _darwin_sysctl() -> dict:
+    """The sysctl values above that exist, as strings (numbers in decimal)."""
+    import ctypes
+
+    libc = ctypes.CDLL("/usr/lib/libc.dylib", use_errno=True)
+    fn = libc.sysctlbyname
+    fn.restype = ctypes.c_int
+    fn.argtypes = (ctypes.c_char_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_size_t),
+                   ctypes.c_void_p, ctypes.c_size_t)
+    out = {}
+    for name in DARWIN_SYSCTLS:
+        size = ctypes.c_size_t(0)
+        if fn(name.encode(), None, ctypes.byref(size), None, 0) != 0 or not 0 < size.value <= 4096:
+            continue  # absent on this macOS version (e.g. proc_translated outside Rosetta)
+        buf = ctypes.create_string_buffer(size.value)
+        if fn(name.encode(), buf, ctypes.byref(size), None, 0) != 0:
+            continue
+        raw = buf.raw[: size.value]
+        if name.startswith(("hw.optional.", "sysctl.")) and size.value in (4, 8):
+            out[name] = str(int.from_bytes(raw, sys.byteorder))
+        else:
+            out[name] = raw.split(b"\0", 1)[0].decode("utf-8", "replace").strip()
+    return out
+
+
+def _system() -> str:
+    # platform.system() imports more than it is worth here; sys.platform says the same.
+    if sys.platform.startswith("linux"):
+        return "Linux"
+    return {"darwin": "Darwin", "win32": "Windows", "cygwin": "Windows"}.get(sys.platform, sys.platform)
+
+
+def _machine() -> str:
+    try:
+        return os.uname().machine
+    except AttributeError:  # Windows: this process's architecture ("x86" for 32-bit Python)
+        return os.environ.get("PROCESSOR_ARCHITECTURE", "")
