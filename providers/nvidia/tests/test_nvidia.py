@@ -319,3 +319,106 @@ def test_wedged_driver_is_capped(monkeypatch: pytest.MonkeyPatch, capfd: pytest.
     assert facts["timed_out"] is True and facts["stuck_in"] == "nvmlInit_v2" and result == []
     err = capfd.readouterr()
     assert err.out == "" and "did not answer within 0.3 s (stuck in nvmlInit_v2)" in err.err
+
+
+# -- the real ctypes binding against a stand-in driver library (gcc builds it) ---------------------
+
+
+@pytest.fixture(scope="module")
+def fake_libs(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    import shutil
+
+    if shutil.which("gcc") is None or not sys.platform.startswith("linux"):
+        pytest.skip("needs gcc on Linux to build the stand-in driver")
+    out = tmp_path_factory.mktemp("fake-driver")
+    src = Path(__file__).parent / "fake_driver.c"
+    libs = {"nvml": out / "libnvidia-ml.so.1", "cuda": out / "libcuda.so.1"}
+    for kind, path in libs.items():
+        flags = ["-DFAKE_CUDA"] if kind == "cuda" else []
+        subprocess.run(["gcc", "-shared", "-fPIC", "-O1", *flags, "-o", str(path), str(src)], check=True)
+    return libs
+
+
+@pytest.fixture
+def fake_driver(fake_libs: dict, monkeypatch: pytest.MonkeyPatch) -> dict:
+    monkeypatch.setattr(_probe, "_exists", lambda path: path == "/dev/nvidiactl")
+    monkeypatch.setattr(_probe, "_nvml_names", lambda: (str(fake_libs["nvml"]),))
+    monkeypatch.setattr(_probe, "_cuda_names", lambda: (str(fake_libs["cuda"]),))
+    for key in _probe.ENV_KEYS:
+        monkeypatch.delenv(key, raising=False)
+    return fake_libs
+
+
+def _fns(facts: dict) -> list[str]:
+    return [c["fn"] for c in facts["calls"]]
+
+
+def test_seam_records_every_nvml_call(fake_driver: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FAKE_NV_MODE", "two")
+    facts = NvidiaPlugin.probe()
+    assert facts["driver_files"] == ["/dev/nvidiactl"] and facts["timed_out"] is False
+    assert _fns(facts) == [
+        "dlopen", "nvmlInit_v2", "nvmlSystemGetDriverVersion", "nvmlSystemGetCudaDriverVersion_v2",
+        "nvmlDeviceGetCount_v2",
+        "nvmlDeviceGetHandleByIndex_v2", "nvmlDeviceGetName", "nvmlDeviceGetCudaComputeCapability", "nvmlDeviceGetMigMode",
+        "nvmlDeviceGetHandleByIndex_v2", "nvmlDeviceGetName", "nvmlDeviceGetCudaComputeCapability", "nvmlDeviceGetMigMode",
+        "nvmlShutdown",
+    ]
+    by = {(c["fn"], c.get("index")): c for c in facts["calls"]}
+    assert by[("nvmlSystemGetDriverVersion", None)]["value"] == "570.124.06"
+    assert by[("nvmlDeviceGetCudaComputeCapability", 1)]["value"] == [9, 0]
+    assert by[("nvmlDeviceGetMigMode", 0)]["rc"] == 3 and "value" not in by[("nvmlDeviceGetMigMode", 0)]
+    got = _by_name(NvidiaPlugin.derive(facts))
+    assert got["cuda_version_lower_bound"] == PUBLISHED_LOWER_12_8 and "sm_arch" not in got  # T4 + H100
+
+
+def test_seam_one_lost_gpu(fake_driver: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FAKE_NV_MODE", "lost")
+    facts = NvidiaPlugin.probe()
+    assert {"fn": "nvmlDeviceGetHandleByIndex_v2", "index": 1, "rc": 15} in facts["calls"]
+    assert _by_name(NvidiaPlugin.derive(facts))["sm_arch"] == _rules.sm_values(7, 5)
+
+
+def test_seam_uuid_restriction_is_recorded_scrubbed(fake_driver: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FAKE_NV_MODE", "two")
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "GPU-2222")
+    live = NvidiaPlugin.probe()
+    assert _by_name(NvidiaPlugin.derive(live))["sm_arch"] == _rules.sm_values(9, 0)
+    recorded = NvidiaPlugin.scrub(json.loads(json.dumps(live)))
+    text = json.dumps(recorded)
+    assert "22222222" not in text and "11111111" not in text and "GPU-2222" not in text
+    assert recorded["env"]["CUDA_VISIBLE_DEVICES"] == "GPU-scrubbed-0001"
+    assert NvidiaPlugin.derive(recorded) == NvidiaPlugin.derive(live)
+
+
+def test_seam_nvml_mismatch_falls_back_to_libcuda(fake_driver: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FAKE_NV_MODE", "mismatch")
+    facts = NvidiaPlugin.probe()
+    assert _fns(facts) == [
+        "dlopen", "nvmlInit_v2", "dlopen", "cuDriverGetVersion", "cuInit", "cuDeviceGetCount", "cuDeviceGet",
+        "cuDeviceGetName", "cuDeviceGetAttribute", "cuDeviceGetAttribute",
+    ]
+    assert facts["calls"][1]["rc"] == 18
+    got = _by_name(NvidiaPlugin.derive(facts))
+    assert got["cuda_version_lower_bound"][0] == "11.4" and got["sm_arch"][0] == "87_real"
+
+
+def test_seam_missing_libraries(fake_driver: dict, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(_probe, "_nvml_names", lambda: (str(tmp_path / "absent-nvml.so"),))
+    monkeypatch.setattr(_probe, "_cuda_names", lambda: (str(tmp_path / "absent-cuda.so"),))
+    facts = NvidiaPlugin.probe()
+    assert [(c["fn"], c["lib"], c["rc"]) for c in facts["calls"]] == [("dlopen", "nvml", 1), ("dlopen", "cuda", 1)]
+    assert NvidiaPlugin.derive(facts) == []
+
+
+def test_seam_hanging_driver_is_capped(fake_driver: dict, monkeypatch: pytest.MonkeyPatch,
+                                       capfd: pytest.CaptureFixture) -> None:
+    import time
+
+    monkeypatch.setenv("FAKE_NV_MODE", "hang")
+    monkeypatch.setenv(_probe.TIMEOUT_ENV, "0.5")
+    start = time.monotonic()
+    assert NvidiaPlugin.get_supported_configs() == []
+    assert time.monotonic() - start < 5
+    err = capfd.readouterr()
+    assert err.out == "" and "stuck in nvmlInit_v2" in err.err
