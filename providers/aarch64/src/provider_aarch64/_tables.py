@@ -1,0 +1,253 @@
+"""Data tables of the aarch64 provider: hwcap bits, sysctl and Windows names, versions.
+
+Only data lives here (with the source of each table); ``_rules`` holds the logic. The module is
+imported only once a record is known to come from an AArch64 machine, so its size costs nothing
+on the non-Arm fast path.
+"""
+
+from __future__ import annotations
+
+# -- Linux hwcaps --------------------------------------------------------------------------------
+# Bit number -> /proc/cpuinfo spelling, from the Linux kernel's
+# arch/arm64/include/uapi/asm/hwcap.h (HWCAP_*, HWCAP2_*, HWCAP3_* = 1 << index) and the
+# spellings in arch/arm64/kernel/cpuinfo.c (hwcap_str[]), as of Linux 6.17.
+# AT_HWCAP = 16, AT_HWCAP2 = 26, AT_HWCAP3 = 29 (include/uapi/linux/auxvec.h).
+HWCAP_BITS: tuple[str, ...] = (
+    "fp", "asimd", "evtstrm", "aes", "pmull", "sha1", "sha2", "crc32",              # 0-7
+    "atomics", "fphp", "asimdhp", "cpuid", "asimdrdm", "jscvt", "fcma", "lrcpc",     # 8-15
+    "dcpop", "sha3", "sm3", "sm4", "asimddp", "sha512", "sve", "asimdfhm",           # 16-23
+    "dit", "uscat", "ilrcpc", "flagm", "ssbs", "sb", "paca", "pacg",                 # 24-31
+    "gcs", "cmpbr", "fprcvt", "f8mm8", "f8mm4", "svef16mm", "sveeltperm", "sveaes2",  # 32-39
+    "svebfscale", "sve2p2", "sme2p2", "smesbitperm", "smeaes", "smesfexpa",          # 40-45
+    "smestmop", "smesmop4",                                                          # 46-47
+)
+HWCAP2_BITS: tuple[str, ...] = (
+    "dcpodp", "sve2", "sveaes", "svepmull", "svebitperm", "svesha3", "svesm4", "flagm2",      # 0-7
+    "frint", "svei8mm", "svef32mm", "svef64mm", "svebf16", "i8mm", "bf16", "dgh",            # 8-15
+    "rng", "bti", "mte", "ecv", "afp", "rpres", "mte3", "sme",                               # 16-23
+    "smei16i64", "smef64f64", "smei8i32", "smef16f32", "smeb16f32", "smef32f32", "smefa64",  # 24-30
+    "wfxt", "ebf16", "sveebf16", "cssc", "rprfm", "sve2p1", "sme2", "sme2p1",                # 31-38
+    "smei16i32", "smebi32i32", "smeb16b16", "smef16f16", "mops", "hbc", "sveb16b16",         # 39-45
+    "lrcpc3", "lse128", "fpmr", "lut", "faminmax", "f8cvt", "f8fma", "f8dp4",                # 46-53
+    "f8dp2", "f8e4m3", "f8e5m2", "smelutv2", "smef8f16", "smef8f32", "smesf8fma",            # 54-60
+    "smesf8dp4", "smesf8dp2", "poe",                                                         # 61-63
+)
+HWCAP3_BITS: tuple[str, ...] = ("mtefar", "mtestoreonly", "lsfe")                             # 0-2
+
+#: hwcap name -> "AT_HWCAPn bit N", to name the bit behind a cpuinfo word in explanations.
+HWCAP_WHERE: dict[str, str] = {
+    name: f"{label} bit {bit}"
+    for label, bits in (("AT_HWCAP", HWCAP_BITS), ("AT_HWCAP2", HWCAP2_BITS), ("AT_HWCAP3", HWCAP3_BITS))
+    for bit, name in enumerate(bits)
+}
+
+#: Spellings an AArch32 kernel (or a 32-bit personality) prints in its ``Features`` line
+#: (arch/arm/kernel/setup.c hwcap_str[], arch/arm64/kernel/cpuinfo.c compat_hwcap_str[]).
+#: A cpuinfo with these and without ``fp``/``asimd`` is a 32-bit view: no AArch64 at all.
+AARCH32_ONLY = frozenset(("half", "thumb", "fastmult", "vfp", "edsp", "neon", "vfpv3", "tls",
+                          "vfpv4", "idiva", "idivt", "vfpd32", "lpae", "swp", "java"))
+
+# -- Published vocabulary ------------------------------------------------------------------------
+#: The 40 extension names published by provider-variant-aarch64 0.0.1.post2 (PyPI), in its
+#: order. Two of them are compound spellings that exist in wheels' metadata as published:
+#: ``asimdrdmatomics`` and ``btiecv`` (see COMPOUND).
+PUBLISHED: tuple[str, ...] = (
+    "sve2", "flagm2", "frint", "sb", "btiecv", "paca", "pacg", "ssbs", "asimdfhm", "bf16",
+    "dcpodp", "dgh", "dit", "flagm", "i8mm", "ilrcpc", "jscvt", "rng", "sha3", "sha512",
+    "svebf16", "svei8mm", "uscat", "asimddp", "lrcpc", "asimdhp", "dcpop", "fcma", "fphp", "sve",
+    "asimdrdmatomics", "aes", "asimd", "cpuid", "crc32", "evtstrm", "fp", "pmull", "sha1", "sha2",
+)
+#: Published compound names: on exactly when every part is on.
+COMPOUND: dict[str, tuple[str, ...]] = {
+    "asimdrdmatomics": ("asimdrdm", "atomics"),
+    "btiecv": ("bti", "ecv"),
+}
+#: Extensions newer than SVE2 that a wheel specialises on; they sort ahead of the published
+#: list so that a wheel built for them wins over an SVE2 one on a machine that has both.
+FRONT: tuple[str, ...] = ("sme2p2", "sme2p1", "sme2", "sme", "sve2p2", "sve2p1")
+
+
+def _feature_order() -> tuple[str, ...]:
+    order: list[str] = []
+    for name in FRONT + PUBLISHED + HWCAP_BITS + HWCAP2_BITS + HWCAP3_BITS:
+        if name not in order:
+            order.append(name)
+    return tuple(order)
+
+
+#: Every extension feature in the order installers see them (after ``version``): FRONT, then
+#: the published order, then the remaining hwcaps in kernel bit order (HWCAP, HWCAP2, HWCAP3).
+FEATURE_ORDER: tuple[str, ...] = _feature_order()
+
+# -- Architecture versions -----------------------------------------------------------------------
+# A version is reported when every feature it REQUIRES is present. Required = the user-visible
+# (hwcap) features that the version makes mandatory AND whose instructions a compiler may emit
+# for -march=armv<version>-a (Arm ARM DDI 0487 section A2 "Armv8.x/9.x architecture
+# extensions"; LLVM llvm/lib/Target/AArch64/AArch64Features.td HasV8_*aOps / HasV9_*aOps).
+# Deliberately NOT required (documented in README): paca/pacg (8.3; hidden by RHEL 8/9 kernels,
+# compilers emit PAC only with -mbranch-protection, in the hint space), bti (8.5; hint space,
+# hidden by kernels without BTI support, absent on Apple M1), ssbs (8.5; Apple M4 reports none,
+# a PSTATE bit no compiler sets), dit (8.4; hidden by some images, never emitted), ecv/afp/rpres
+# (8.6/8.7; timer and FPCR behaviour, no instruction a compiler emits), fphp/asimdfhm (optional).
+VERSION_STEPS: dict[str, tuple[str, ...]] = {
+    "8a": ("fp", "asimd"),
+    "8.1a": ("crc32", "atomics", "asimdrdm"),           # FEAT_CRC32, FEAT_LSE, FEAT_RDM
+    "8.2a": ("dcpop",),                                 # FEAT_DPB (DC CVAP)
+    "8.3a": ("jscvt", "fcma", "lrcpc"),                 # FEAT_JSCVT, FEAT_FCMA, FEAT_LRCPC
+    "8.4a": ("asimddp", "flagm", "ilrcpc", "uscat"),    # FEAT_DotProd, FEAT_FlagM, FEAT_LRCPC2, FEAT_LSE2
+    "8.5a": ("sb", "frint", "flagm2", "dcpodp"),        # FEAT_SB, FEAT_FRINTTS, FEAT_FlagM2, FEAT_DPB2
+    "8.6a": ("bf16", "i8mm"),                           # FEAT_BF16, FEAT_I8MM
+    "8.7a": ("wfxt",),                                  # FEAT_WFxT
+    "8.8a": ("mops", "hbc"),                            # FEAT_MOPS, FEAT_HBC
+    "8.9a": ("cssc",),                                  # FEAT_CSSC
+}
+#: (version, previous 8.x version it includes, previous 9.x version, extra requirements).
+#: Armv9.N-A = Armv8.(N+5)-A + SVE2 (Arm ARM: "Armv9.0 extends Armv8.5"); with SVE, BF16 and
+#: I8MM also enable their SVE forms under -march=armv9.1-a, hence svebf16/svei8mm.
+#: 9.5a: LLVM's HasV9_5aOps turns on FEAT_LUT and FEAT_FAMINMAX.
+VERSIONS_9: tuple[tuple[str, str, str | None, tuple[str, ...]], ...] = (
+    ("9.0a", "8.5a", None, ("sve", "sve2")),
+    ("9.1a", "8.6a", "9.0a", ("svebf16", "svei8mm")),
+    ("9.2a", "8.7a", "9.1a", ()),
+    ("9.3a", "8.8a", "9.2a", ()),
+    ("9.4a", "8.9a", "9.3a", ()),
+    ("9.5a", "8.9a", "9.4a", ("lut", "faminmax")),
+)
+#: Every version value, newest first (get_all_configs order). 9.x sorts before 8.x.
+VERSION_ORDER: tuple[str, ...] = tuple(v[0] for v in reversed(VERSIONS_9)) + tuple(reversed(VERSION_STEPS))
+
+#: ``-march`` spelling per version (GCC and Clang): 8a -> armv8-a, 8.4a -> armv8.4-a.
+def march(version: str) -> str:
+    """The ``-march=`` value for a version value (``"8.4a"`` -> ``"armv8.4-a"``)."""
+    return "armv" + version[:-1] + "-a"
+
+
+# -- macOS ---------------------------------------------------------------------------------------
+# sysctl name -> hwcap names. hw.optional.arm.FEAT_* as documented by Apple ("Determining
+# instruction set characteristics", developer.apple.com) and seen in the archspec darwin dumps;
+# FEAT_* meanings from the Arm ARM feature names.
+SYSCTL_FEAT: dict[str, tuple[str, ...]] = {
+    "hw.optional.arm.FEAT_AES": ("aes",),
+    "hw.optional.arm.FEAT_PMULL": ("pmull",),
+    "hw.optional.arm.FEAT_SHA1": ("sha1",),
+    "hw.optional.arm.FEAT_SHA256": ("sha2",),
+    "hw.optional.arm.FEAT_SHA512": ("sha512",),
+    "hw.optional.arm.FEAT_SHA3": ("sha3",),
+    "hw.optional.arm.FEAT_CRC32": ("crc32",),
+    "hw.optional.arm.FEAT_LSE": ("atomics",),
+    "hw.optional.arm.FEAT_LSE2": ("uscat",),
+    "hw.optional.arm.FEAT_RDM": ("asimdrdm",),
+    "hw.optional.arm.FEAT_FP16": ("fphp", "asimdhp"),
+    "hw.optional.arm.FEAT_DotProd": ("asimddp",),
+    "hw.optional.arm.FEAT_FHM": ("asimdfhm",),
+    "hw.optional.arm.FEAT_DIT": ("dit",),
+    "hw.optional.arm.FEAT_LRCPC": ("lrcpc",),
+    "hw.optional.arm.FEAT_LRCPC2": ("ilrcpc",),
+    "hw.optional.arm.FEAT_FlagM": ("flagm",),
+    "hw.optional.arm.FEAT_FlagM2": ("flagm2",),
+    "hw.optional.arm.FEAT_SSBS": ("ssbs",),
+    "hw.optional.arm.FEAT_SB": ("sb",),
+    "hw.optional.arm.FEAT_PAuth": ("paca", "pacg"),  # FEAT_PAuth includes PACGA
+    "hw.optional.arm.FEAT_DPB": ("dcpop",),
+    "hw.optional.arm.FEAT_DPB2": ("dcpodp",),
+    "hw.optional.arm.FEAT_JSCVT": ("jscvt",),
+    "hw.optional.arm.FEAT_FCMA": ("fcma",),
+    "hw.optional.arm.FEAT_FRINTTS": ("frint",),
+    "hw.optional.arm.FEAT_BF16": ("bf16",),
+    "hw.optional.arm.FEAT_EBF16": ("ebf16",),
+    "hw.optional.arm.FEAT_I8MM": ("i8mm",),
+    "hw.optional.arm.FEAT_BTI": ("bti",),
+    "hw.optional.arm.FEAT_ECV": ("ecv",),
+    "hw.optional.arm.FEAT_AFP": ("afp",),
+    "hw.optional.arm.FEAT_RPRES": ("rpres",),
+    "hw.optional.arm.FEAT_WFxT": ("wfxt",),
+    "hw.optional.arm.FEAT_CSSC": ("cssc",),
+    "hw.optional.arm.FEAT_HBC": ("hbc",),
+    "hw.optional.arm.FEAT_SME": ("sme",),
+    "hw.optional.arm.FEAT_SME2": ("sme2",),
+    "hw.optional.arm.FEAT_SME_F64F64": ("smef64f64",),
+    "hw.optional.arm.FEAT_SME_I16I64": ("smei16i64",),
+    "hw.optional.arm.SME_F32F32": ("smef32f32",),
+    "hw.optional.arm.SME_BI32I32": ("smebi32i32",),
+    "hw.optional.arm.SME_B16F32": ("smeb16f32",),
+    "hw.optional.arm.SME_F16F32": ("smef16f32",),
+    "hw.optional.arm.SME_I8I32": ("smei8i32",),
+    "hw.optional.arm.SME_I16I32": ("smei16i32",),
+    "hw.optional.arm.AdvSIMD": ("asimd",),
+}
+#: The older hw.optional.* names (macOS 11 has only these; later releases keep them).
+SYSCTL_LEGACY: dict[str, tuple[str, ...]] = {
+    "hw.optional.floatingpoint": ("fp",),
+    "hw.optional.neon": ("asimd",),
+    "hw.optional.AdvSIMD": ("asimd",),
+    "hw.optional.neon_fp16": ("fphp", "asimdhp"),
+    "hw.optional.armv8_1_atomics": ("atomics",),
+    "hw.optional.armv8_crc32": ("crc32",),
+    "hw.optional.armv8_2_fhm": ("asimdfhm",),
+    "hw.optional.armv8_2_sha512": ("sha512",),
+    "hw.optional.armv8_2_sha3": ("sha3",),
+    "hw.optional.armv8_3_compnum": ("fcma",),
+}
+#: Other sysctls the probe records (identification for the report, not decisions).
+SYSCTL_INFO: tuple[str, ...] = ("hw.optional.arm64", "machdep.cpu.brand_string", "hw.cpufamily")
+#: What every arm64 macOS machine has, used only when the sysctls are macOS 11's (no FEAT_*):
+#: Clang's default CPU for arm64-apple-macos was apple-a12 (clang/lib/Driver/ToolChains/Arch/
+#: AArch64.cpp), the oldest core macOS arm64 shipped on (the A12Z Developer Transition Kit);
+#: its features are LLVM's AppleA12 list (AArch64Processors.td): Armv8.3-A with AES/SHA2/FP16.
+MACOS_ARM64_BASELINE: tuple[str, ...] = (
+    "fp", "asimd", "aes", "pmull", "sha1", "sha2", "crc32", "atomics", "asimdrdm", "fphp",
+    "asimdhp", "dcpop", "jscvt", "fcma", "lrcpc", "paca", "pacg",
+)
+
+# -- Windows -------------------------------------------------------------------------------------
+# IsProcessorFeaturePresent(PF_ARM_*) number -> hwcap names; numbers from winnt.h (Windows SDK
+# 10.0.26100) and the IsProcessorFeaturePresent documentation (learn.microsoft.com).
+WINDOWS_PF: dict[int, tuple[str, ...]] = {
+    18: ("fp",),                          # PF_ARM_VFP_32_REGISTERS_AVAILABLE
+    19: ("asimd",),                       # PF_ARM_NEON_INSTRUCTIONS_AVAILABLE
+    30: ("aes", "pmull", "sha1", "sha2"),  # PF_ARM_V8_CRYPTO_INSTRUCTIONS_AVAILABLE
+    31: ("crc32",),                       # PF_ARM_V8_CRC32_INSTRUCTIONS_AVAILABLE
+    34: ("atomics",),                     # PF_ARM_V81_ATOMIC_INSTRUCTIONS_AVAILABLE
+    43: ("asimddp",),                     # PF_ARM_V82_DP_INSTRUCTIONS_AVAILABLE
+    44: ("jscvt",),                       # PF_ARM_V83_JSCVT_INSTRUCTIONS_AVAILABLE
+    45: ("lrcpc",),                       # PF_ARM_V83_LRCPC_INSTRUCTIONS_AVAILABLE
+    46: ("sve",),                         # PF_ARM_SVE_INSTRUCTIONS_AVAILABLE
+    47: ("sve2",),                        # PF_ARM_SVE2_INSTRUCTIONS_AVAILABLE
+    48: ("sve2p1",),                      # PF_ARM_SVE2_1_INSTRUCTIONS_AVAILABLE
+    49: ("sveaes",),                      # PF_ARM_SVE_AES_INSTRUCTIONS_AVAILABLE
+    50: ("svepmull",),                    # PF_ARM_SVE_PMULL128_INSTRUCTIONS_AVAILABLE
+    51: ("svebitperm",),                  # PF_ARM_SVE_BITPERM_INSTRUCTIONS_AVAILABLE
+    52: ("svebf16",),                     # PF_ARM_SVE_BF16_INSTRUCTIONS_AVAILABLE
+    55: ("svesha3",),                     # PF_ARM_SVE_SHA3_INSTRUCTIONS_AVAILABLE
+    56: ("svesm4",),                      # PF_ARM_SVE_SM4_INSTRUCTIONS_AVAILABLE
+    57: ("svei8mm",),                     # PF_ARM_SVE_I8MM_INSTRUCTIONS_AVAILABLE
+    62: ("uscat",),                       # PF_ARM_LSE2_AVAILABLE
+    64: ("sha3",),                        # PF_ARM_SHA3_INSTRUCTIONS_AVAILABLE
+    65: ("sha512",),                      # PF_ARM_SHA512_INSTRUCTIONS_AVAILABLE
+    66: ("i8mm",),                        # PF_ARM_V82_I8MM_INSTRUCTIONS_AVAILABLE
+    67: ("fphp", "asimdhp"),              # PF_ARM_V82_FP16_INSTRUCTIONS_AVAILABLE
+    68: ("bf16",),                        # PF_ARM_V86_BF16_INSTRUCTIONS_AVAILABLE
+    70: ("sme",),                         # PF_ARM_SME_INSTRUCTIONS_AVAILABLE
+    71: ("sme2",),                        # PF_ARM_SME2_INSTRUCTIONS_AVAILABLE
+}
+#: Windows mirrors the ID registers in HKLM\HARDWARE\DESCRIPTION\System\CentralProcessor\0 as
+#: REG_QWORD values named "CP <hex>" with the MRS encoding ((op0-2)<<14 | op1<<11 | CRn<<7 |
+#: CRm<<3 | op2): CP 4020 = ID_AA64PFR0_EL1, CP 4030 = ID_AA64ISAR0_EL1, CP 4031 =
+#: ID_AA64ISAR1_EL1. Fields (register, low bit, minimum value, hwcap) from the Arm ARM register
+#: descriptions, as the Linux kernel maps them (arch/arm64/kernel/cpufeature.c
+#: arm64_elf_hwcaps[]). Only instruction features: anything needing OS register state (SVE,
+#: SME) comes from the PF_* answers alone, because Windows may not save that state.
+WINDOWS_ID_FIELDS: tuple[tuple[str, int, int, str], ...] = (
+    ("CP 4030", 4, 1, "aes"), ("CP 4030", 4, 2, "pmull"), ("CP 4030", 8, 1, "sha1"),
+    ("CP 4030", 12, 1, "sha2"), ("CP 4030", 12, 2, "sha512"), ("CP 4030", 16, 1, "crc32"),
+    ("CP 4030", 20, 2, "atomics"), ("CP 4030", 28, 1, "asimdrdm"), ("CP 4030", 32, 1, "sha3"),
+    ("CP 4030", 36, 1, "sm3"), ("CP 4030", 40, 1, "sm4"), ("CP 4030", 44, 1, "asimddp"),
+    ("CP 4030", 48, 1, "asimdfhm"), ("CP 4030", 52, 1, "flagm"), ("CP 4030", 52, 2, "flagm2"),
+    ("CP 4030", 60, 1, "rng"),
+    ("CP 4031", 0, 1, "dcpop"), ("CP 4031", 0, 2, "dcpodp"), ("CP 4031", 12, 1, "jscvt"),
+    ("CP 4031", 16, 1, "fcma"), ("CP 4031", 20, 1, "lrcpc"), ("CP 4031", 20, 2, "ilrcpc"),
+    ("CP 4031", 32, 1, "frint"), ("CP 4031", 36, 1, "sb"), ("CP 4031", 44, 1, "bf16"),
+    ("CP 4031", 48, 1, "dgh"), ("CP 4031", 52, 1, "i8mm"),
+    ("CP 4020", 48, 1, "dit"),
+)
+WINDOWS_ID_KEYS: tuple[str, ...] = ("CP 4020", "CP 4030", "CP 4031")
