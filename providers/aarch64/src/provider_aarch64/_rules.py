@@ -126,9 +126,8 @@ def extensions(facts: dict, notes: list | None = None) -> dict[str, str] | None:
                 return None
         elif words & {"fp", "asimd"}:  # AArch64 spellings; AArch32 says vfp/neon
             arm_evidence = True
-            known = set(t.FEATURE_ORDER)
-            for word in sorted(words):
-                if word in known and word not in found:
+            for word in sorted(words):  # only real hwcap spellings (compound names are derived)
+                if word in t.HWCAP_WHERE and word not in found:
                     found[word] = f"cpuinfo Features lists '{word}' ({t.HWCAP_WHERE[word]})"
         if info["implementer"] is not None:
             impl = info["implementer"]
