@@ -90,7 +90,7 @@ def _reference_sm(major: int, minor: int) -> list[str]:
     return [f"{major}{m}_real" for m in range(minor, -1, -1)] + [f"{major}0_virtual"]
 
 
-NEW_SM_VALUES = {v for v in _rules.SM_VALUES if v.split("_")[0][-1] in "af"}
+NEW_SM_VALUES = {v for v in _rules.sm_catalog() if v.split("_")[0][-1] in "af"}
 
 
 def _single_gpu_facts(cuda: int, cc: tuple[int, int]) -> dict:
@@ -179,9 +179,9 @@ def test_forced_cuda_version_agrees_with_packaging() -> None:
 def test_forced_out_of_range_versions_keep_catalog_values_only() -> None:
     old = _by_name(_rules.derive({"env": {_rules.FORCE_CUDA_ENV: "10.9"}}))
     assert "cuda_version_lower_bound" not in old
-    assert old["cuda_version_upper_bound"] == _rules.CUDA_VALUES  # every known bound is above 10.9
+    assert old["cuda_version_upper_bound"] == _rules.cuda_values()  # every known bound is above 10.9
     new = _by_name(_rules.derive({"env": {_rules.FORCE_CUDA_ENV: "16.25"}}))
-    assert new["cuda_version_lower_bound"] == _rules.CUDA_VALUES
+    assert new["cuda_version_lower_bound"] == _rules.cuda_values()
     assert "cuda_version_upper_bound" not in new
 
 
@@ -242,6 +242,22 @@ def test_never_invents_a_cuda_version() -> None:
     only_devices = _single_gpu_facts(12080, (9, 0))
     only_devices["calls"] = [c for c in only_devices["calls"] if "CudaDriverVersion" not in c["fn"]]
     assert _rules.derive(only_devices) == []
+
+
+def test_plugin_shortcut_agrees_with_the_rules() -> None:
+    """The plugin's no-driver shortcut gives what the rules give, on every fixture and fault."""
+    from provider_conformance import faults
+
+    checked = 0
+    for path in sorted(FIXTURES.glob("*.json")):
+        recorded = json.loads(path.read_text())["facts"]
+        for _label, facts in [("as recorded", recorded), *faults.mutations(recorded, depth=2, limit=8)]:
+            for env in (None, {_rules.FORCE_CUDA_ENV: "12.8"}, {_rules.FORCE_CUDA_ENV: ""}):
+                if env is not None and isinstance(facts, dict):
+                    facts = {**facts, "env": env}
+                assert NvidiaPlugin.derive(facts) == _rules.derive(facts)
+                checked += 1
+    assert checked > 1000
 
 
 def test_explanations_name_the_calls() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from provider_runtime import FeatureConfig, ProviderPlugin
 
-from provider_nvidia import _rules
+_FORCE_CUDA_ENV = "NV_VARIANT_PROVIDER_FORCE_CUDA_DRIVER_VERSION"
 
 __version__ = "1.0.0"
 __all__ = ["NvidiaPlugin", "__version__"]
@@ -39,10 +39,33 @@ class NvidiaPlugin(ProviderPlugin):
 
         return scrub(facts)
 
-    derive = staticmethod(_rules.derive)
-    check_facts = staticmethod(_rules.check_facts)
+    @staticmethod
+    def derive(facts: dict, explain: list | None = None) -> list[FeatureConfig]:
+        """Supported features from facts (``_rules.derive``; see its rules).
+
+        Facts with no driver call and no forced CUDA version can only give ``[]`` (no CUDA
+        version was read): answered here without importing the rules, which is what a machine
+        without an NVIDIA driver pays at every install.
+        """
+        if explain is None and isinstance(facts, dict) and not facts.get("calls"):
+            env = facts.get("env")
+            forced = env.get(_FORCE_CUDA_ENV) if isinstance(env, dict) else None
+            if not (isinstance(forced, str) and forced):
+                return []
+        from provider_nvidia import _rules
+
+        return _rules.derive(facts, explain)
+
+    @staticmethod
+    def check_facts(facts: dict) -> list[str]:
+        """Problems that make a facts file unusable, each naming its field."""
+        from provider_nvidia import _rules
+
+        return _rules.check_facts(facts)
 
     @classmethod
     def get_all_configs(cls) -> list[FeatureConfig]:
         """Every feature with every value this version knows (a constant)."""
+        from provider_nvidia import _rules
+
         return _rules.all_configs()

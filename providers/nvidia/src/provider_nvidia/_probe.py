@@ -20,8 +20,6 @@ from __future__ import annotations
 import os
 import sys
 
-from provider_runtime import sysio
-
 #: Seconds the driver calls may take before the namespace reports nothing (with a warning).
 #: Initialising NVML on a many-GPU host without persistence mode takes seconds; a wedged
 #: driver takes forever. Override with PROVIDER_NVIDIA_TIMEOUT.
@@ -58,16 +56,17 @@ _CC_ATTRS = (75, 76)
 def probe() -> dict:
     """Raw facts: platform, relevant environment, driver files, and the driver-call log."""
     facts: dict = {"platform": {"system": _system(), "machine": _machine()}}
-    env = {}
-    for key in ENV_KEYS:
-        value = sysio.getenv(key)
-        env[key] = value if isinstance(value, str) else None
+    # os.environ, not sysio.getenv: importing sysio is not free, and the no-driver path reads
+    # no file; sysio is imported below only when there is a driver file to read.
+    env = {key: os.environ.get(key) for key in ENV_KEYS}
     facts["env"] = env
     files = [path for path in _driver_files() if _exists(path)]
     facts["driver_files"] = files
     facts["calls"] = []
     facts["timed_out"] = False
     if "/proc/driver/nvidia/version" in files:
+        from provider_runtime import sysio
+
         text = sysio.read_text("/proc/driver/nvidia/version", 4096)
         facts["kernel_module"] = text.splitlines()[0].strip() if isinstance(text, str) and text.strip() else None
     forced_both = env[ENV_KEYS[2]] and env[ENV_KEYS[3]]
@@ -94,7 +93,7 @@ def _exists(path: str) -> bool:
 
 
 def _timeout() -> float:
-    raw = sysio.getenv(TIMEOUT_ENV)
+    raw = os.environ.get(TIMEOUT_ENV)
     try:
         value = float(raw) if raw else DEFAULT_TIMEOUT_S
     except ValueError:

@@ -85,18 +85,33 @@ def _sm_catalog() -> list[str]:
     return reals + virtuals + [f"{t}_real" for t in targets] + [f"{t}_virtual" for t in targets]
 
 
-CUDA_VALUES = _cuda_catalog()
-SM_VALUES = _sm_catalog()
-_CUDA_SET = frozenset(CUDA_VALUES)
-_SM_SET = frozenset(SM_VALUES)
+_CATALOG: dict = {}
+
+
+def _catalog() -> dict:
+    # Built on first use, not at import: the no-driver path never needs it.
+    if not _CATALOG:
+        cuda, sm = _cuda_catalog(), _sm_catalog()
+        _CATALOG.update(cuda=cuda, sm=sm, cuda_set=frozenset(cuda), sm_set=frozenset(sm))
+    return _CATALOG
+
+
+def cuda_values() -> list[str]:
+    """Every CUDA version value, highest first (the reference's catalog)."""
+    return list(_catalog()["cuda"])
+
+
+def sm_catalog() -> list[str]:
+    """Every ``sm_arch`` value: the reference's 160, then the new targets."""
+    return list(_catalog()["sm"])
 
 
 def all_configs() -> list[FeatureConfig]:
     """Every feature and value this version knows (a constant; only ever grows)."""
     return [
-        FeatureConfig(FEATURES[0], list(CUDA_VALUES)),
-        FeatureConfig(FEATURES[1], list(CUDA_VALUES)),
-        FeatureConfig(FEATURES[2], list(SM_VALUES), multi_value=True),
+        FeatureConfig(FEATURES[0], cuda_values()),
+        FeatureConfig(FEATURES[1], cuda_values()),
+        FeatureConfig(FEATURES[2], sm_catalog(), multi_value=True),
     ]
 
 
@@ -115,7 +130,7 @@ def lower_bound_values(major: int, minor: int) -> list[str]:
         top = minor if M == major else CUDA_MAX_MINOR
         out += [f"{M}.{m}" for m in range(top, -1, -1)]
         out.append(str(M))
-    return [v for v in out if v in _CUDA_SET]
+    return [v for v in out if v in _catalog()["cuda_set"]]
 
 
 def upper_bound_values(major: int, minor: int) -> list[str]:
@@ -131,7 +146,7 @@ def upper_bound_values(major: int, minor: int) -> list[str]:
             out.append(str(M))
         else:
             out += [f"{M}.{m}" for m in range(CUDA_MAX_MINOR, minor, -1)]
-    return [v for v in out if v in _CUDA_SET]
+    return [v for v in out if v in _catalog()["cuda_set"]]
 
 
 def decode_cuda_version(value: object) -> tuple[int, int] | None:
@@ -216,7 +231,7 @@ def sm_values(major: int, minor: int) -> list[str]:
     out += [f"{major}{m}_real" for m in range(minor, -1, -1)]
     out += [f"{t}_virtual" for t in arch + fam]
     out.append(f"{major}0_virtual")
-    return [v for v in out if v in _SM_SET]
+    return [v for v in out if v in _catalog()["sm_set"]]
 
 
 def common_sm_values(ccs: list[tuple[int, int]]) -> list[str]:
