@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from provider_conformance import ProviderContract
-
 from provider_nvidia import NvidiaPlugin, _probe, _rules
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -37,7 +36,13 @@ def _cuda_range(major: int, top: int, bottom: int = 0) -> list[str]:
 
 PUBLISHED_LOWER_12_8 = _cuda_range(12, 8) + ["12"] + _cuda_range(11, 20) + ["11"]
 PUBLISHED_UPPER_12_8 = (
-    _cuda_range(15, 20) + ["15"] + _cuda_range(14, 20) + ["14"] + _cuda_range(13, 20) + ["13"] + _cuda_range(12, 20, 9)
+    _cuda_range(15, 20)
+    + ["15"]
+    + _cuda_range(14, 20)
+    + ["14"]
+    + _cuda_range(13, 20)
+    + ["13"]
+    + _cuda_range(12, 20, 9)
 )
 PUBLISHED_SM_8_6 = ["86_real", "85_real", "84_real", "83_real", "82_real", "81_real", "80_real", "80_virtual"]
 
@@ -115,7 +120,9 @@ def test_single_gpu_equals_reference_for_every_version_and_capability() -> None:
             for cc_major in range(5, 13):
                 for cc_minor in range(10):
                     got = _rules.derive(_single_gpu_facts(major * 1000 + minor * 10, (cc_major, cc_minor)))
-                    ours = [(c.name, [v for v in c.values if v not in NEW_SM_VALUES], c.multi_value) for c in got]
+                    ours = [
+                        (c.name, [v for v in c.values if v not in NEW_SM_VALUES], c.multi_value) for c in got
+                    ]
                     want = [
                         ("cuda_version_lower_bound", _reference_lower(major, minor), False),
                         ("cuda_version_upper_bound", _reference_upper(major, minor), False),
@@ -129,7 +136,17 @@ def test_single_gpu_equals_reference_for_every_version_and_capability() -> None:
 
 def test_reference_captured_case_detected_12070_cc_8_9() -> None:
     got = _by_name(_rules.derive(_single_gpu_facts(12070, (8, 9))))
-    assert got["cuda_version_lower_bound"][:9] == ["12.7", "12.6", "12.5", "12.4", "12.3", "12.2", "12.1", "12.0", "12"]
+    assert got["cuda_version_lower_bound"][:9] == [
+        "12.7",
+        "12.6",
+        "12.5",
+        "12.4",
+        "12.3",
+        "12.2",
+        "12.1",
+        "12.0",
+        "12",
+    ]
     assert got["cuda_version_upper_bound"][-3:] == ["12.10", "12.9", "12.8"]
     assert got["sm_arch"] == [f"8{m}_real" for m in range(9, -1, -1)] + ["80_virtual"]
 
@@ -146,8 +163,14 @@ def test_reference_own_test_overrides_12_7_and_12_5() -> None:
 def test_all_configs_extend_the_reference_catalog() -> None:
     all_configs = NvidiaPlugin.get_all_configs()
     reference_umd = [v for M in range(15, 10, -1) for v in [*(f"{M}.{m}" for m in range(20, -1, -1)), str(M)]]
-    reference_sm = [f"{M}{m}_{kind}" for kind in ("real", "virtual") for M in range(12, 4, -1) for m in range(9, -1, -1)]
-    assert [c.name for c in all_configs] == ["cuda_version_lower_bound", "cuda_version_upper_bound", "sm_arch"]
+    reference_sm = [
+        f"{M}{m}_{kind}" for kind in ("real", "virtual") for M in range(12, 4, -1) for m in range(9, -1, -1)
+    ]
+    assert [c.name for c in all_configs] == [
+        "cuda_version_lower_bound",
+        "cuda_version_upper_bound",
+        "sm_arch",
+    ]
     assert all_configs[0].values == reference_umd and all_configs[1].values == reference_umd
     assert all_configs[2].values[:160] == reference_sm
     assert set(all_configs[2].values[160:]) == NEW_SM_VALUES
@@ -156,9 +179,20 @@ def test_all_configs_extend_the_reference_catalog() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("12.8", (12, 8)), ("12", (12, 0)), ("12.7.1", (12, 7)), ("v12.07", (12, 7)), ("12.7rc1", (12, 7)),
-     ("1!12.7", (12, 7)), ("12.7+local", (12, 7)), ("12.7.post1", (12, 7)), ("twelve", None), ("12.x", None),
-     ("", None), ("12..7", None)],
+    [
+        ("12.8", (12, 8)),
+        ("12", (12, 0)),
+        ("12.7.1", (12, 7)),
+        ("v12.07", (12, 7)),
+        ("12.7rc1", (12, 7)),
+        ("1!12.7", (12, 7)),
+        ("12.7+local", (12, 7)),
+        ("12.7.post1", (12, 7)),
+        ("twelve", None),
+        ("12.x", None),
+        ("", None),
+        ("12..7", None),
+    ],
 )
 def test_forced_cuda_version_parses_like_packaging(text: str, expected: tuple | None) -> None:
     assert _rules.parse_forced_version(text) == expected
@@ -166,8 +200,27 @@ def test_forced_cuda_version_parses_like_packaging(text: str, expected: tuple | 
 
 def test_forced_cuda_version_agrees_with_packaging() -> None:
     version = pytest.importorskip("packaging.version")
-    for text in ("12.8", "12", "12.7.1", "v12.07", "12.7rc1", "1!12.7", "12.7+local", "12.7.post1", "12.7-1",
-                 "12.7.dev0", "12.7a1", "12.x", "twelve", "12..7", "12.7-", "12.7.", " 12.8 ", "V12.8", "12.8_rc1"):
+    for text in (
+        "12.8",
+        "12",
+        "12.7.1",
+        "v12.07",
+        "12.7rc1",
+        "1!12.7",
+        "12.7+local",
+        "12.7.post1",
+        "12.7-1",
+        "12.7.dev0",
+        "12.7a1",
+        "12.x",
+        "twelve",
+        "12..7",
+        "12.7-",
+        "12.7.",
+        " 12.8 ",
+        "V12.8",
+        "12.8_rc1",
+    ):
         try:
             parsed = version.Version(text)
             want = (parsed.major, parsed.minor)
@@ -205,7 +258,12 @@ def test_arch_and_family_targets() -> None:
 def test_multi_gpu_offers_only_code_every_gpu_runs() -> None:
     assert _rules.common_sm_values([(7, 5), (9, 0)]) == []
     assert _rules.common_sm_values([(8, 0), (8, 6)]) == ["80_real", "80_virtual"]
-    assert _rules.common_sm_values([(10, 0), (10, 3)]) == ["100f_real", "100_real", "100f_virtual", "100_virtual"]
+    assert _rules.common_sm_values([(10, 0), (10, 3)]) == [
+        "100f_real",
+        "100_real",
+        "100f_virtual",
+        "100_virtual",
+    ]
     assert _rules.common_sm_values([(9, 0), (9, 0)]) == _rules.sm_values(9, 0)
     got = _by_name(_rules.derive(_fixture("linux-mixed-t4-h100-no-common-sm")["facts"]))
     assert "sm_arch" not in got and got["cuda_version_lower_bound"] == PUBLISHED_LOWER_12_8
@@ -222,8 +280,12 @@ def test_cuda_visible_devices_restricts() -> None:
     assert _by_name(_rules.derive(facts))["sm_arch"] == _rules.sm_values(9, 0)
     pci = _by_name(_rules.derive(_fixture("linux-mixed-t4-h100-visible-t4-by-pci-index")["facts"]))
     assert pci["sm_arch"] == _rules.sm_values(7, 5)
-    assert "sm_arch" not in _by_name(_rules.derive(_fixture("linux-mixed-t4-h100-index-fastest-first-keeps-all")["facts"]))
-    assert "sm_arch" not in _by_name(_rules.derive(_fixture("linux-h100-cuda-visible-devices-empty-no-sm")["facts"]))
+    assert "sm_arch" not in _by_name(
+        _rules.derive(_fixture("linux-mixed-t4-h100-index-fastest-first-keeps-all")["facts"])
+    )
+    assert "sm_arch" not in _by_name(
+        _rules.derive(_fixture("linux-h100-cuda-visible-devices-empty-no-sm")["facts"])
+    )
 
 
 def test_one_failing_gpu_does_not_hide_the_others() -> None:
@@ -234,7 +296,17 @@ def test_one_failing_gpu_does_not_hide_the_others() -> None:
 def test_no_nvml_falls_back_to_libcuda() -> None:
     got = _by_name(_rules.derive(_fixture("jetson-agx-orin-jetpack5-no-nvml-libcuda-cuda11.4-sm87")["facts"]))
     assert got["cuda_version_lower_bound"][0] == "11.4"
-    assert got["sm_arch"] == ["87_real", "86_real", "85_real", "84_real", "83_real", "82_real", "81_real", "80_real", "80_virtual"]
+    assert got["sm_arch"] == [
+        "87_real",
+        "86_real",
+        "85_real",
+        "84_real",
+        "83_real",
+        "82_real",
+        "81_real",
+        "80_real",
+        "80_virtual",
+    ]
 
 
 def test_never_invents_a_cuda_version() -> None:
@@ -275,8 +347,18 @@ def test_scrub_replaces_uuids_consistently() -> None:
     facts = {
         "env": {"CUDA_VISIBLE_DEVICES": "GPU-8932f937, MIG-abc,GPU-0"},
         "calls": [
-            {"fn": "nvmlDeviceGetUUID", "index": 0, "rc": 0, "value": "GPU-8932f937-d72c-4106-c12f-20bd9faed9f6"},
-            {"fn": "nvmlDeviceGetUUID", "index": 1, "rc": 0, "value": "GPU-04a2b1c3-1111-2222-3333-444455556666"},
+            {
+                "fn": "nvmlDeviceGetUUID",
+                "index": 0,
+                "rc": 0,
+                "value": "GPU-8932f937-d72c-4106-c12f-20bd9faed9f6",
+            },
+            {
+                "fn": "nvmlDeviceGetUUID",
+                "index": 1,
+                "rc": 0,
+                "value": "GPU-04a2b1c3-1111-2222-3333-444455556666",
+            },
         ],
     }
     out = _probe.scrub(facts)
@@ -291,7 +373,9 @@ def _run_py(code: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=full, timeout=60)
 
 
-@pytest.mark.skipif(any(os.path.exists(p) for p in _probe.LINUX_DRIVER_FILES), reason="this machine has a driver")
+@pytest.mark.skipif(
+    any(os.path.exists(p) for p in _probe.LINUX_DRIVER_FILES), reason="this machine has a driver"
+)
 def test_no_driver_path_imports_no_ctypes() -> None:
     proc = _run_py(
         "import sys\nfrom provider_nvidia import NvidiaPlugin\n"
@@ -374,10 +458,19 @@ def test_seam_records_every_nvml_call(fake_driver: dict, monkeypatch: pytest.Mon
     facts = NvidiaPlugin.probe()
     assert facts["driver_files"] == ["/dev/nvidiactl"] and facts["timed_out"] is False
     assert _fns(facts) == [
-        "dlopen", "nvmlInit_v2", "nvmlSystemGetDriverVersion", "nvmlSystemGetCudaDriverVersion_v2",
+        "dlopen",
+        "nvmlInit_v2",
+        "nvmlSystemGetDriverVersion",
+        "nvmlSystemGetCudaDriverVersion_v2",
         "nvmlDeviceGetCount_v2",
-        "nvmlDeviceGetHandleByIndex_v2", "nvmlDeviceGetName", "nvmlDeviceGetCudaComputeCapability", "nvmlDeviceGetMigMode",
-        "nvmlDeviceGetHandleByIndex_v2", "nvmlDeviceGetName", "nvmlDeviceGetCudaComputeCapability", "nvmlDeviceGetMigMode",
+        "nvmlDeviceGetHandleByIndex_v2",
+        "nvmlDeviceGetName",
+        "nvmlDeviceGetCudaComputeCapability",
+        "nvmlDeviceGetMigMode",
+        "nvmlDeviceGetHandleByIndex_v2",
+        "nvmlDeviceGetName",
+        "nvmlDeviceGetCudaComputeCapability",
+        "nvmlDeviceGetMigMode",
         "nvmlShutdown",
     ]
     by = {(c["fn"], c.get("index")): c for c in facts["calls"]}
@@ -395,7 +488,9 @@ def test_seam_one_lost_gpu(fake_driver: dict, monkeypatch: pytest.MonkeyPatch) -
     assert _by_name(NvidiaPlugin.derive(facts))["sm_arch"] == _rules.sm_values(7, 5)
 
 
-def test_seam_uuid_restriction_is_recorded_scrubbed(fake_driver: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_seam_uuid_restriction_is_recorded_scrubbed(
+    fake_driver: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("FAKE_NV_MODE", "two")
     monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "GPU-2222")
     live = NvidiaPlugin.probe()
@@ -411,8 +506,16 @@ def test_seam_nvml_mismatch_falls_back_to_libcuda(fake_driver: dict, monkeypatch
     monkeypatch.setenv("FAKE_NV_MODE", "mismatch")
     facts = NvidiaPlugin.probe()
     assert _fns(facts) == [
-        "dlopen", "nvmlInit_v2", "dlopen", "cuDriverGetVersion", "cuInit", "cuDeviceGetCount", "cuDeviceGet",
-        "cuDeviceGetName", "cuDeviceGetAttribute", "cuDeviceGetAttribute",
+        "dlopen",
+        "nvmlInit_v2",
+        "dlopen",
+        "cuDriverGetVersion",
+        "cuInit",
+        "cuDeviceGetCount",
+        "cuDeviceGet",
+        "cuDeviceGetName",
+        "cuDeviceGetAttribute",
+        "cuDeviceGetAttribute",
     ]
     assert facts["calls"][1]["rc"] == 18
     got = _by_name(NvidiaPlugin.derive(facts))
@@ -423,12 +526,16 @@ def test_seam_missing_libraries(fake_driver: dict, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(_probe, "_nvml_names", lambda: (str(tmp_path / "absent-nvml.so"),))
     monkeypatch.setattr(_probe, "_cuda_names", lambda: (str(tmp_path / "absent-cuda.so"),))
     facts = NvidiaPlugin.probe()
-    assert [(c["fn"], c["lib"], c["rc"]) for c in facts["calls"]] == [("dlopen", "nvml", 1), ("dlopen", "cuda", 1)]
+    assert [(c["fn"], c["lib"], c["rc"]) for c in facts["calls"]] == [
+        ("dlopen", "nvml", 1),
+        ("dlopen", "cuda", 1),
+    ]
     assert NvidiaPlugin.derive(facts) == []
 
 
-def test_seam_hanging_driver_is_capped(fake_driver: dict, monkeypatch: pytest.MonkeyPatch,
-                                       capfd: pytest.CaptureFixture) -> None:
+def test_seam_hanging_driver_is_capped(
+    fake_driver: dict, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture
+) -> None:
     import time
 
     monkeypatch.setenv("FAKE_NV_MODE", "hang")

@@ -68,7 +68,9 @@ def probe() -> dict:
         from provider_runtime import sysio
 
         text = sysio.read_text("/proc/driver/nvidia/version", 4096)
-        facts["kernel_module"] = text.splitlines()[0].strip() if isinstance(text, str) and text.strip() else None
+        facts["kernel_module"] = (
+            text.splitlines()[0].strip() if isinstance(text, str) and text.strip() else None
+        )
     forced_both = env[ENV_KEYS[2]] and env[ENV_KEYS[3]]
     if not files or forced_both:
         return facts  # the fast path: nothing to ask (or both answers given by the user)
@@ -106,7 +108,9 @@ def _call_driver_with_cap(facts: dict, env: dict) -> None:
 
     calls: list = []
     state = {"current": None}
-    worker = threading.Thread(target=_driver_calls, args=(calls, state, env), name="provider-nvidia-probe", daemon=True)
+    worker = threading.Thread(
+        target=_driver_calls, args=(calls, state, env), name="provider-nvidia-probe", daemon=True
+    )
     worker.start()
     limit = _timeout()
     worker.join(limit)
@@ -152,8 +156,10 @@ def _nvml_names() -> tuple[str, ...]:
     if sys.platform == "win32":
         root = os.environ.get("WINDIR", "C:\\Windows")
         programs = os.environ.get("ProgramFiles", "C:\\Program Files")
-        return (os.path.join(root, "System32", "nvml.dll"),
-                os.path.join(programs, "NVIDIA Corporation", "NVSMI", "nvml.dll"))
+        return (
+            os.path.join(root, "System32", "nvml.dll"),
+            os.path.join(programs, "NVIDIA Corporation", "NVSMI", "nvml.dll"),
+        )
     return ("libnvidia-ml.so.1", "/usr/lib/wsl/lib/libnvidia-ml.so.1")
 
 
@@ -187,7 +193,7 @@ def _nvml_calls(ctypes, calls: list, state: dict, env: dict) -> bool:
         return False
     if _call(calls, state, lib, "nvmlInit_v2", ()) != 0:
         return False
-    c_int, c_uint, c_void_p = ctypes.c_int, ctypes.c_uint, ctypes.c_void_p
+    c_int, c_uint = ctypes.c_int, ctypes.c_uint
     try:
         buf = ctypes.create_string_buffer(_DRIVER_VERSION_LEN)
         if _call(calls, state, lib, "nvmlSystemGetDriverVersion", (buf, c_uint(_DRIVER_VERSION_LEN))) == 0:
@@ -203,7 +209,9 @@ def _nvml_calls(ctypes, calls: list, state: dict, env: dict) -> bool:
         if _call(calls, state, lib, "nvmlDeviceGetCount_v2", (ctypes.byref(count),)) != 0:
             return False
         calls[-1]["value"] = count.value
-        want_uuid = any(t.strip().startswith("GPU-") for t in (env.get("CUDA_VISIBLE_DEVICES") or "").split(","))
+        want_uuid = any(
+            t.strip().startswith("GPU-") for t in (env.get("CUDA_VISIBLE_DEVICES") or "").split(",")
+        )
         for index in range(min(count.value, 4096)):
             _nvml_device(ctypes, lib, calls, state, index, want_uuid)
         return got_version
@@ -219,7 +227,12 @@ def _nvml_device(ctypes, lib, calls: list, state: dict, index: int, want_uuid: b
         get_handle.argtypes = [ctypes.c_uint, ctypes.POINTER(ctypes.c_void_p)]
     if _call(calls, state, lib, "nvmlDeviceGetHandleByIndex_v2", (index, ctypes.byref(handle)), idx) != 0:
         return  # this device only: the others are still asked
-    for fn in ("nvmlDeviceGetName", "nvmlDeviceGetCudaComputeCapability", "nvmlDeviceGetMigMode", "nvmlDeviceGetUUID"):
+    for fn in (
+        "nvmlDeviceGetName",
+        "nvmlDeviceGetCudaComputeCapability",
+        "nvmlDeviceGetMigMode",
+        "nvmlDeviceGetUUID",
+    ):
         if fn == "nvmlDeviceGetUUID" and not want_uuid:
             continue
         if fn in ("nvmlDeviceGetName", "nvmlDeviceGetUUID"):
@@ -228,7 +241,9 @@ def _nvml_device(ctypes, lib, calls: list, state: dict, index: int, want_uuid: b
             if _call(calls, state, lib, fn, (handle, buf, ctypes.c_uint(size)), idx) == 0:
                 calls[-1]["value"] = _text(buf)
         else:
-            a, b = (ctypes.c_int(), ctypes.c_int()) if "Capability" in fn else (ctypes.c_uint(), ctypes.c_uint())
+            a, b = (
+                (ctypes.c_int(), ctypes.c_int()) if "Capability" in fn else (ctypes.c_uint(), ctypes.c_uint())
+            )
             if _call(calls, state, lib, fn, (handle, ctypes.byref(a), ctypes.byref(b)), idx) == 0:
                 calls[-1]["value"] = [a.value, b.value]
 
@@ -249,14 +264,43 @@ def _cuda_calls(ctypes, calls: list, state: dict) -> None:
     calls[-1]["value"] = count.value
     for ordinal in range(max(0, min(count.value, 4096))):
         device = ctypes.c_int()
-        if _call(calls, state, lib, "cuDeviceGet", (ctypes.byref(device), ctypes.c_int(ordinal)), {"ordinal": ordinal}) != 0:
+        if (
+            _call(
+                calls,
+                state,
+                lib,
+                "cuDeviceGet",
+                (ctypes.byref(device), ctypes.c_int(ordinal)),
+                {"ordinal": ordinal},
+            )
+            != 0
+        ):
             continue
         buf = ctypes.create_string_buffer(_NAME_LEN)
-        if _call(calls, state, lib, "cuDeviceGetName", (buf, ctypes.c_int(_NAME_LEN), device), {"ordinal": ordinal}) == 0:
+        if (
+            _call(
+                calls,
+                state,
+                lib,
+                "cuDeviceGetName",
+                (buf, ctypes.c_int(_NAME_LEN), device),
+                {"ordinal": ordinal},
+            )
+            == 0
+        ):
             calls[-1]["value"] = _text(buf)
         for attr in _CC_ATTRS:
-            if _call(calls, state, lib, "cuDeviceGetAttribute", (ctypes.byref(value), ctypes.c_int(attr), device),
-                     {"ordinal": ordinal, "attribute": attr}) == 0:
+            if (
+                _call(
+                    calls,
+                    state,
+                    lib,
+                    "cuDeviceGetAttribute",
+                    (ctypes.byref(value), ctypes.c_int(attr), device),
+                    {"ordinal": ordinal, "attribute": attr},
+                )
+                == 0
+            ):
                 calls[-1]["value"] = value.value
 
 
@@ -271,8 +315,16 @@ def scrub(facts: dict) -> dict:
         return facts
     placeholders: dict = {}
     for call in facts.get("calls") or []:
-        if isinstance(call, dict) and call.get("fn") == "nvmlDeviceGetUUID" and isinstance(call.get("value"), str):
-            fake = f"GPU-scrubbed-{call.get('index'):04d}" if isinstance(call.get("index"), int) else "GPU-scrubbed"
+        if (
+            isinstance(call, dict)
+            and call.get("fn") == "nvmlDeviceGetUUID"
+            and isinstance(call.get("value"), str)
+        ):
+            fake = (
+                f"GPU-scrubbed-{call.get('index'):04d}"
+                if isinstance(call.get("index"), int)
+                else "GPU-scrubbed"
+            )
             placeholders[call["value"]] = fake
             call["value"] = fake
     env = facts.get("env")

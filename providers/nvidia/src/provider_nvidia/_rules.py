@@ -310,14 +310,20 @@ def read_devices(calls: list[dict]) -> tuple[list[dict], str]:
         devices = []
         for index in range(count_call["value"]):
             dev: dict = {"index": index, "cc": None, "uuid": None, "error": None}
-            handle = [c for c in calls if c["fn"] == "nvmlDeviceGetHandleByIndex_v2" and c.get("index") == index]
+            handle = [
+                c for c in calls if c["fn"] == "nvmlDeviceGetHandleByIndex_v2" and c.get("index") == index
+            ]
             if not handle or not _ok(handle[0]):
                 dev["error"] = f"handle rc={handle[0].get('rc') if handle else 'not called'}"
             else:
                 cc = _first_ok(calls, "nvmlDeviceGetCudaComputeCapability", index=index)
                 dev["cc"] = _cc_pair(cc.get("value")) if cc else None
                 if dev["cc"] is None:
-                    failed = [c for c in calls if c["fn"] == "nvmlDeviceGetCudaComputeCapability" and c.get("index") == index]
+                    failed = [
+                        c
+                        for c in calls
+                        if c["fn"] == "nvmlDeviceGetCudaComputeCapability" and c.get("index") == index
+                    ]
                     dev["error"] = f"compute capability rc={failed[0].get('rc') if failed else 'not called'}"
                 uuid = _first_ok(calls, "nvmlDeviceGetUUID", index=index)
                 if uuid is not None and isinstance(uuid.get("value"), str):
@@ -331,8 +337,14 @@ def read_devices(calls: list[dict]) -> tuple[list[dict], str]:
             major = _first_ok(calls, "cuDeviceGetAttribute", ordinal=ordinal, attribute=CU_ATTR_CC_MAJOR)
             minor = _first_ok(calls, "cuDeviceGetAttribute", ordinal=ordinal, attribute=CU_ATTR_CC_MINOR)
             cc = _cc_pair([major.get("value"), minor.get("value")]) if major and minor else None
-            devices.append({"index": ordinal, "cc": cc, "uuid": None,
-                            "error": None if cc else "cuDeviceGetAttribute failed"})
+            devices.append(
+                {
+                    "index": ordinal,
+                    "cc": cc,
+                    "uuid": None,
+                    "error": None if cc else "cuDeviceGetAttribute failed",
+                }
+            )
         return devices, "libcuda"
     return [], "none"
 
@@ -361,7 +373,10 @@ def visible_devices(devices: list[dict], source: str, env: dict) -> tuple[list[d
             if not 0 <= index < len(devices):
                 break
             if not by_index and len(distinct) > 1:
-                return devices, f"CUDA_VISIBLE_DEVICES={cvd!r} counts in FASTEST_FIRST order: all devices kept"
+                return (
+                    devices,
+                    f"CUDA_VISIBLE_DEVICES={cvd!r} counts in FASTEST_FIRST order: all devices kept",
+                )
             pick = devices[index]
         elif token.startswith("MIG-"):
             return devices, f"CUDA_VISIBLE_DEVICES={cvd!r} names a MIG instance: all devices kept"
@@ -411,13 +426,25 @@ def derive(facts: dict, explain: list | None = None) -> list[FeatureConfig]:
         out.append(FeatureConfig(FEATURES[0], lower))
     if explain is not None:
         v = f"{version[0]}.{version[1]}"
-        note((FEATURES[0], f"CUDA {v} ({why}): wheels needing >= {v} or less" if lower
-              else f"CUDA {v} ({why}) is older than every known lower bound (11)"))
+        note(
+            (
+                FEATURES[0],
+                f"CUDA {v} ({why}): wheels needing >= {v} or less"
+                if lower
+                else f"CUDA {v} ({why}) is older than every known lower bound (11)",
+            )
+        )
     if upper:
         out.append(FeatureConfig(FEATURES[1], upper))
     if explain is not None:
-        note((FEATURES[1], f"CUDA {v}: wheels needing < a higher version" if upper
-              else f"CUDA {v} is newer than every known upper bound (15.20)"))
+        note(
+            (
+                FEATURES[1],
+                f"CUDA {v}: wheels needing < a higher version"
+                if upper
+                else f"CUDA {v} is newer than every known upper bound (15.20)",
+            )
+        )
 
     sm = _sm_feature(facts, calls, env, note, explain is not None)
     if sm:
@@ -442,8 +469,9 @@ def _sm_feature(facts: dict, calls: list[dict], env: dict, note, explaining: boo
         for d in devices:
             state = f"{d['cc'][0]}.{d['cc'][1]}" if d["cc"] else f"unreadable ({d['error']})"
             note((FEATURES[2], f"{source} device {d['index']}: compute capability {state}"))
-        note((FEATURES[2], f"{why}; code every readable visible device runs: "
-              f"{sorted(set(ccs), reverse=True)}"))
+        note(
+            (FEATURES[2], f"{why}; code every readable visible device runs: {sorted(set(ccs), reverse=True)}")
+        )
     return common_sm_values(ccs)
 
 
@@ -453,8 +481,14 @@ def check_facts(facts: dict) -> list[str]:
 
     problems = check_fields(
         facts,
-        {"platform": (dict,), "env": (dict,), "calls": (list,), "driver_files": (list,),
-         "timed_out": (bool,), "kernel_module": (str, None)},
+        {
+            "platform": (dict,),
+            "env": (dict,),
+            "calls": (list,),
+            "driver_files": (list,),
+            "timed_out": (bool,),
+            "kernel_module": (str, None),
+        },
     )
     calls = facts.get("calls") if isinstance(facts, dict) else None
     if isinstance(calls, list):
