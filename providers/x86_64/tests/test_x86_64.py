@@ -13,9 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from provider_conformance import ProviderContract
-
-from provider_x86_64 import X86_64Plugin, _cpuid_exec, _probe, _rules, compiler_flags
-from provider_x86_64 import _tables as T
+from provider_x86_64 import X86_64Plugin, _cpuid_exec, _darwin, _probe, _rules, compiler_flags
+from provider_x86_64 import _rules as T
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LIVE_X86_LINUX = sys.platform.startswith("linux") and platform.machine() == "x86_64"
@@ -250,7 +249,7 @@ def test_darwin_probe_reads_sysctlbyname(monkeypatch: pytest.MonkeyPatch) -> Non
 
     monkeypatch.setattr(ctypes, "CDLL", lambda *a, **k: FakeLib())
     monkeypatch.setattr(sys, "byteorder", "little")
-    got = _probe._darwin_sysctl()
+    got = _darwin.read_sysctl()
     assert got == {"machdep.cpu.features": "FPU SSE2 AVX1.0", "hw.optional.avx512f": "1"}
 
 

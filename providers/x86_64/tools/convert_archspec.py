@@ -33,6 +33,15 @@ from provider_x86_64 import _rules  # noqa: E402
 
 COMMIT = "90b453f4053b6b139d1d2cb78c463b02e71ef363"
 NON_X86_EXAMPLES = ("linux-amazon-neoverse_n1", "darwin-sequoia-m4")
+# Where this provider's answer needs a word beside archspec's label.
+NOTES = {
+    "windows-cpuid-icelake": "the brand string (leaves 0x80000002-4) says 11th Gen Intel Core "
+    "i7-1185G7, a Tiger Lake: archspec names it icelake, its nearest target. Tiger Lake adds "
+    "AVX512_VP2INTERSECT, MOVDIRI and MOVDIR64B, which CPUID reports and this provider lists.",
+    "linux-rhel7-x86_64_v3": "archspec's generic x86_64_v3 target: a CPU it could not name.",
+    "darwin-mojave-skylake": "no machdep.cpu.xsave.extended_state1 in this dump, so xsaveopt and "
+    "xsavec are not reported (macOS's 'XSAVE' token does not imply them).",
+}
 
 
 def cite(name: str) -> str:
@@ -72,6 +81,12 @@ def envelope(source: str, facts: dict, **extra) -> dict:
     return data
 
 
+def with_note(data: dict, name: str) -> dict:
+    if name in NOTES:
+        data = {**{k: v for k, v in data.items() if k != "facts"}, "note": NOTES[name], "facts": data["facts"]}
+    return data
+
+
 def convert(dumps: Path) -> dict[str, dict]:
     """``{file name: fixture}`` for every dump and synthetic case."""
     out: dict[str, dict] = {}
@@ -98,20 +113,20 @@ def convert(dumps: Path) -> dict[str, dict]:
         extra = {"no_hardware": True} if level == "none" else {}
         level = "not-x86" if level == "none" else level
         if name.startswith("windows-"):
-            out[f"{name}-xcr0-unknown-{level}.json"] = envelope(
+            out[f"{name}-xcr0-unknown-{level}.json"] = with_note(envelope(
                 cite(name) + "; XCR0 was not recorded, so no AVX-class feature is claimed "
-                "(the public level of this CPU is higher: see the -xcr0-assumed fixture)", facts, **extra)
+                "(the public level of this CPU is higher: see the -xcr0-assumed fixture)", facts, **extra), name)
             assumed = dict(facts)
             leaf7 = facts["cpuid"].get("0x00000007.0", [0, 0, 0, 0])
             # Windows 7 SP1+ enables SSE+AVX state (0x7); Windows 10 also enables the AVX-512
             # state on CPUs that have it (0xE7). Synthesized, not recorded.
             assumed["xcr0"] = 0xE7 if leaf7[1] >> 16 & 1 else 0x7
             level = level_of(assumed)
-            out[f"{name}-xcr0-assumed-{level}.json"] = envelope(
+            out[f"{name}-xcr0-assumed-{level}.json"] = with_note(envelope(
                 cite(name) + f"; xcr0 = {assumed['xcr0']:#x} is NOT recorded: it is the state a "
-                "current Windows enables on this CPU (AVX, plus AVX-512 when CPUID has it)", assumed)
+                "current Windows enables on this CPU (AVX, plus AVX-512 when CPUID has it)", assumed), name)
             continue
-        out[f"{name}-{level}.json"] = envelope(cite(name), facts, **extra)
+        out[f"{name}-{level}.json"] = with_note(envelope(cite(name), facts, **extra), name)
     out.update(synthetic(by_name))
     return out
 

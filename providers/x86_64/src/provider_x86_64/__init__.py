@@ -4,7 +4,7 @@ Reports the x86-64 psABI level (``v4`` .. ``v1``, highest supported first) and o
 CPU extension (value ``on``) that this machine's CPU has *and* its OS has enabled. The live
 path reads ``/proc/cpuinfo`` on Linux, ``sysctl`` on macOS and CPUID/XGETBV on Windows
 (``_probe.py``, the only module that touches the machine); everything else is a pure function
-of those raw facts (``_rules.py``, tables in ``_tables.py``).
+of those raw facts (``_rules.py``: the tables and the fast path; ``_sources.py``: the rest).
 
 Build backends: :func:`provider_x86_64.compiler.compiler_flags` turns properties into
 ``-march=x86-64-vN`` style flags (imported on demand, never on the installer's path).

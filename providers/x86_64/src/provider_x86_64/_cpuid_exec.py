@@ -29,7 +29,7 @@ CPUID_SYSV = bytes.fromhex("53" "4989f8") + _CPUID_BODY
 CPUID_WIN64 = bytes.fromhex("53" "4989c8") + _CPUID_BODY
 XGETBV0 = bytes.fromhex("31c9" "0f01d0" "48c1e220" "4809d0" "c3")
 
-# Leaves recorded (leaf, subleaf): what _tables.EXTENSIONS reads, plus leaf 0x0D.0 (the XCR0
+# Leaves recorded (leaf, subleaf): what _rules.EXTENSIONS reads, plus leaf 0x0D.0 (the XCR0
 # bits the CPU supports) for reports. Extended leaves are read only up to the reported maximum.
 BASIC_LEAVES = ((1, 0), (7, 0), (7, 1), (0xD, 0), (0xD, 1), (0x24, 0))
 EXTENDED_LEAVES = ((0x80000001, 0), (0x80000008, 0))
@@ -139,11 +139,11 @@ def _run_windows() -> dict:  # pragma: no cover - exercised on Windows only
 
 
 def _processor_features() -> dict:  # pragma: no cover - Windows only
-    """IsProcessorFeaturePresent for each PF_* constant in _tables.WINDOWS_PF."""
+    """IsProcessorFeaturePresent for each PF_* constant in _rules.WINDOWS_PF."""
     try:
         import ctypes
 
-        from provider_x86_64._tables import WINDOWS_PF
+        from provider_x86_64._rules import WINDOWS_PF
 
         fn = ctypes.windll.kernel32.IsProcessorFeaturePresent
         return {"processor_features": {name: bool(fn(number)) for name, number, _ in WINDOWS_PF}}

@@ -26,22 +26,6 @@ CPUINFO_LIMIT = 1 << 16
 # Leaf 0x24 (AVX10) exists only on CPUs whose maximum basic leaf reaches it.
 EXEC_CPUID_FROM_LEVEL = 0x24
 
-# hw.optional names read on macOS (XNU bsd/kern/kern_mib.c); machdep strings in _tables.
-DARWIN_SYSCTLS = (
-    "machdep.cpu.vendor", "machdep.cpu.brand_string", "machdep.cpu.features",
-    "machdep.cpu.leaf7_features", "machdep.cpu.extfeatures",
-    "machdep.cpu.xsave.extended_state", "machdep.cpu.xsave.extended_state1",
-    "sysctl.proc_translated",
-    "hw.optional.x86_64", "hw.optional.mmx", "hw.optional.sse", "hw.optional.sse2",
-    "hw.optional.sse3", "hw.optional.supplementalsse3", "hw.optional.sse4_1",
-    "hw.optional.sse4_2", "hw.optional.aes", "hw.optional.avx1_0", "hw.optional.rdrand",
-    "hw.optional.f16c", "hw.optional.fma", "hw.optional.avx2_0", "hw.optional.bmi1",
-    "hw.optional.bmi2", "hw.optional.adx", "hw.optional.avx512f", "hw.optional.avx512cd",
-    "hw.optional.avx512dq", "hw.optional.avx512bw", "hw.optional.avx512vl",
-    "hw.optional.avx512ifma", "hw.optional.avx512vbmi",
-)
-
-
 def probe() -> dict:
     """Raw facts of this machine; whatever cannot be read is left out."""
     system = _system()
@@ -53,7 +37,9 @@ def probe() -> dict:
         if system == "Linux":
             _linux(facts)
         elif system == "Darwin":
-            facts["sysctl"] = _darwin_sysctl()
+            from provider_x86_64._darwin import read_sysctl
+
+            facts["sysctl"] = read_sysctl()
         else:
             _exec_cpuid(facts, windows=system == "Windows")
     except Exception:  # never raise from the seam: what was read so far stands
@@ -89,31 +75,6 @@ def _exec_cpuid(facts: dict, windows: bool) -> None:
     from provider_x86_64 import _cpuid_exec
 
     facts.update(_cpuid_exec.read(windows))
-
-
-def _darwin_sysctl() -> dict:
-    """The sysctl values above that exist, as strings (numbers in decimal)."""
-    import ctypes
-
-    libc = ctypes.CDLL("/usr/lib/libc.dylib", use_errno=True)
-    fn = libc.sysctlbyname
-    fn.restype = ctypes.c_int
-    fn.argtypes = (ctypes.c_char_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_size_t),
-                   ctypes.c_void_p, ctypes.c_size_t)
-    out = {}
-    for name in DARWIN_SYSCTLS:
-        size = ctypes.c_size_t(0)
-        if fn(name.encode(), None, ctypes.byref(size), None, 0) != 0 or not 0 < size.value <= 4096:
-            continue  # absent on this macOS version (e.g. proc_translated outside Rosetta)
-        buf = ctypes.create_string_buffer(size.value)
-        if fn(name.encode(), buf, ctypes.byref(size), None, 0) != 0:
-            continue
-        raw = buf.raw[: size.value]
-        if name.startswith(("hw.optional.", "sysctl.")) and size.value in (4, 8):
-            out[name] = str(int.from_bytes(raw, sys.byteorder))
-        else:
-            out[name] = raw.split(b"\0", 1)[0].decode("utf-8", "replace").strip()
-    return out
 
 
 def _system() -> str:

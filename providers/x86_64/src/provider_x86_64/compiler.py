@@ -65,7 +65,7 @@ def compiler_flags(properties, compiler: str = "gcc") -> list[str]:
     """
     if compiler not in ("gcc", "clang"):
         raise ValueError(f"compiler must be 'gcc' or 'clang', not {compiler!r}")
-    from provider_x86_64._tables import EXTENSIONS
+    from provider_x86_64._rules import EXTENSIONS
 
     order = {e[0]: i for i, e in enumerate(EXTENSIONS)}
     level = None
