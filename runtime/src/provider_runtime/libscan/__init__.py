@@ -54,7 +54,7 @@ subdirs=(), frameworks=(), root="") -> list[dict]``
     bytes and ``max_calls`` calls per file; nothing is mapped or read whole.
 
 ``scan(specs, locations=None, *, max_candidates=256, **location_kwargs) -> dict``
-    ``find_candidates`` + ``read_library`` for every distinct file (by real path). ``specs`` is
+    ``find_candidates`` + ``read_library`` for every distinct file (by device and inode). ``specs`` is
     a list of ``{"patterns": [...], "symbols": [...], "prefixes": [...], "strings": [...]}``;
     the first spec whose patterns match a file's name says what to read from it. Returns
     ``{"locations": [{"label", "dirs", "candidates", "list_ms", "read_ms"}],
@@ -233,16 +233,23 @@ def default_locations(*, system: str | None = None, machine: str | None = None, 
     return locs
 
 
+def _identity(path: str):
+    """(device, inode) of what ``path`` points to; the path itself when it cannot be stat'ed.
+    One ``stat`` is much cheaper than ``os.path.realpath`` (an ``lstat`` per component)."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return path
+    return (st.st_dev, st.st_ino) if st.st_ino else path
+
+
 def _unique_real(paths: list[str]) -> list[str]:
     """Drop folders that are the same as an earlier one (merged /usr: /lib -> /usr/lib)."""
     seen, out = set(), []
     for p in paths:
-        try:
-            real = os.path.realpath(p)
-        except (OSError, ValueError):
-            continue
-        if real not in seen:
-            seen.add(real)
+        key = _identity(p)
+        if key not in seen:
+            seen.add(key)
             out.append(p)
     return out
 
@@ -250,11 +257,12 @@ def _unique_real(paths: list[str]) -> list[str]:
 def _with_subdirs(paths: list[str], patterns) -> list[str]:
     if not patterns:
         return paths
+    test = _matcher(patterns, False)
     out = []
     for p in paths:
         out.append(p)
-        for name in _listdir(p):
-            if match_any(name, patterns) and os.path.isdir(os.path.join(p, name)):
+        for name in _listdir(p)[:MAX_DIR_ENTRIES]:
+            if test(name) and os.path.isdir(os.path.join(p, name)):
                 out.append(os.path.join(p, name))
     return out
 
@@ -276,6 +284,7 @@ def _matcher(patterns, fold: bool):
         # str.startswith with a tuple runs in C: most names of a big folder stop here.
         return name.startswith(heads) and match_any(name, pats)
 
+    test.heads = heads  # type: ignore[attr-defined]  # the ld.so.cache reader prefilters with them
     return test
 
 
@@ -309,7 +318,12 @@ def _list_location(loc: dict, test, found: list) -> None:
     if kind == "ldcache":
         from provider_runtime.libscan import _ldcache
 
-        entries = _ldcache.read(loc.get("path", _ldcache.PATH), loc.get("machine"))
+        # Prefilter on the soname's literal head: only when no head is empty (a "*" pattern)
+        # and names are matched case-sensitively.
+        heads = tuple(h.encode() for h in getattr(test, "heads", ()))
+        if not heads or b"" in heads:
+            heads = ()
+        entries = _ldcache.read(loc.get("path", _ldcache.PATH), loc.get("machine"), heads)
         for soname, path in entries or ():
             if test(soname) or test(os.path.basename(path)):
                 found.append(path)
@@ -445,15 +459,12 @@ def scan(specs, locations=None, *, max_candidates: int = 256, **location_kwargs)
     host_arch = location_kwargs.get("machine")
     per_loc = find_candidates(patterns, locations, **location_kwargs)
     libraries: list[dict] = []
-    by_real: dict[str, dict] = {}
+    by_real: dict = {}
     out_locs = []
     for loc in per_loc:
         t0 = time.perf_counter()
         for path in loc["candidates"]:
-            try:
-                real = os.path.realpath(path)
-            except (OSError, ValueError):
-                real = path
+            real = _identity(path)
             hit = by_real.get(real)
             if hit is None:
                 if len(libraries) >= max_candidates:

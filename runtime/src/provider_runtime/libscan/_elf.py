@@ -77,6 +77,7 @@ class ElfReader:
         self.ro_segments: list[tuple[int, int]] = []
         self.dynamic: list[tuple[int, int]] = []
         self.sections: list[tuple] = []
+        self._shstr = None
 
     # -- headers ---------------------------------------------------------------------------
 
@@ -112,6 +113,8 @@ class ElfReader:
 
     def read_section_headers(self) -> None:
         size = 64 if self.is64 else 40
+        if self.sections:
+            return
         if self.shoff == 0 or self.shnum == 0:
             return
         if self.shnum > MAX_SHNUM or self.shentsize < size:
@@ -178,7 +181,7 @@ class ElfReader:
 
     # -- symbols ---------------------------------------------------------------------------
 
-    def setup_symtab(self) -> None:
+    def setup_symtab(self, need_count: bool) -> None:
         self.sym_off = None
         self.sym_count = 0
         symtab = self.dyn_value(DT_SYMTAB)
@@ -189,6 +192,9 @@ class ElfReader:
         if symtab is None:
             return
         self.sym_off = self.offset_of(symtab, self.syment)
+        if not need_count:
+            return  # hash look-ups find their way without the count
+        self.read_section_headers()
         # Count: the .dynsym section size when there is one, else from the hash tables.
         for sec in self.sections:
             if sec[1] == SHT_DYNSYM and sec[4] == self.sym_off:
@@ -350,6 +356,8 @@ class ElfReader:
 
     def rodata_ranges(self) -> list[tuple[int, int]]:
         """``(offset, size)`` of ``.rodata`` (or the read-only segments without sections)."""
+        if not self.sections:
+            self.read_section_headers()
         ranges = []
         for sec in self.sections:
             if sec[1] == 1 and sec[5] and self.section_name(sec) == ".rodata":  # SHT_PROGBITS
@@ -369,17 +377,19 @@ def read_elf(f: BoundedFile, ident: bytes, record: dict, symbols: list[str], pre
     r.read_program_headers()
     if not r.dynamic:
         raise Bad("no dynamic section: not a shared library")
-    r.read_section_headers()
     r.setup_strtab()
     if r.str_off is None:
         raise Bad("no dynamic string table")
     soname = r.dyn_value(DT_SONAME)
     record["soname"] = r.dynstr(soname) if soname is not None else None
     record["needed"] = [r.dynstr(v) for v in r.dyn_values(DT_NEEDED)[:MAX_NEEDED]]
-    r.setup_symtab()
+    hashed = r.dyn_value(DT_GNU_HASH) is not None or r.dyn_value(DT_HASH) is not None
+    r.setup_symtab(need_count=bool(prefixes) or not hashed)
     found: list[str] = []
     if symbols or prefixes:
         looked = r.lookup(list(symbols)) if symbols and not prefixes else None
+        if looked is None and not r.sym_count:
+            r.setup_symtab(need_count=True)
         if looked is None:
             found, cut = r.scan_symbols(set(symbols), prefixes, opts["max_symbols"])
             if cut:

@@ -37,8 +37,12 @@ HOST_FLAGS = {
 }
 
 
-def parse(data: bytes, machine: str | None = None) -> list[tuple[str, str]]:
-    """``[(soname, path), ...]`` from the bytes of a cache file; ``[]`` when unusable."""
+def parse(data: bytes, machine: str | None = None, heads: tuple = ()) -> list[tuple[str, str]]:
+    """``[(soname, path), ...]`` from the bytes of a cache file; ``[]`` when unusable.
+
+    ``heads``: literal name prefixes (bytes); when given, only entries whose soname starts
+    with one are decoded (a cheap ``bytes.startswith`` at the key's offset).
+    """
     end = "<" if sys.byteorder == "little" else ">"
     want = HOST_FLAGS.get(machine or "")
     try:
@@ -52,19 +56,19 @@ def parse(data: bytes, machine: str | None = None) -> list[tuple[str, str]]:
             if data[new_at : new_at + len(NEW_MAGIC)] == NEW_MAGIC:
                 base = new_at
             else:
-                return _entries(data, 16, nold, 12, after, end, want)
+                return _entries(data, 16, nold, 12, after, end, want, heads)
         if data[base : base + len(NEW_MAGIC)] != NEW_MAGIC:
             return []
         (nlibs,) = struct.unpack_from(end + "I", data, base + 20)
         if nlibs > MAX_ENTRIES:
             return []
-        return _entries(data, base + 48, nlibs, 24, base, end, want)
+        return _entries(data, base + 48, nlibs, 24, base, end, want, heads)
     except struct.error:
         return []
 
 
 def _entries(data: bytes, at: int, count: int, size: int, strbase: int, end: str,
-             want: tuple | None) -> list[tuple[str, str]]:
+             want: tuple | None, heads: tuple = ()) -> list[tuple[str, str]]:
     out = []
     limit = len(data)
     for i in range(count):
@@ -77,6 +81,8 @@ def _entries(data: bytes, at: int, count: int, size: int, strbase: int, end: str
         k, v = strbase + key, strbase + value
         if not (0 <= k < limit and 0 <= v < limit):
             continue
+        if heads and not data.startswith(heads, k):
+            continue
         k_end, v_end = data.find(b"\0", k, k + 4096), data.find(b"\0", v, v + 4096)
         if k_end < 0 or v_end < 0:
             continue
@@ -84,9 +90,9 @@ def _entries(data: bytes, at: int, count: int, size: int, strbase: int, end: str
     return out
 
 
-def read(path: str = PATH, machine: str | None = None) -> list[tuple[str, str]] | None:
+def read(path: str = PATH, machine: str | None = None, heads: tuple = ()) -> list[tuple[str, str]] | None:
     """Entries of the cache at ``path``; None when there is no readable cache."""
     data = sysio.read_bytes(path, 0, MAX_BYTES)
     if not isinstance(data, bytes) or not data:
         return None
-    return parse(data, machine)
+    return parse(data, machine, heads)
