@@ -13,7 +13,7 @@ from provider_conformance import ProviderContract
 from provider_runtime import facts as runtime_facts
 from provider_runtime import sysio
 
-from provider_aarch64 import AArch64Plugin, _fast_facts, _probe, _rules, _tables, flags
+from provider_aarch64 import AArch64Plugin, _fast_facts, _probe, _rules, flags
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -59,7 +59,7 @@ def test_newest_version_on_real_machines(name: str, version: str) -> None:
     got = supported(load(name)["facts"])
     assert got["version"][0] == version
     # every older version of the same line is there too, newest first
-    assert got["version"] == [v for v in _tables.VERSION_ORDER if v in got["version"]]
+    assert got["version"] == [v for v in _rules.VERSION_ORDER if v in got["version"]]
     assert got["version"][-1] == "8a"
 
 
@@ -98,17 +98,17 @@ def test_a64fx_has_sve_without_83a() -> None:
 
 
 def test_requirements_are_exact() -> None:
-    base = set().union(*_tables.VERSION_STEPS.values()) | {"sve", "sve2", "svebf16", "svei8mm", "lut", "faminmax"}
+    base = set().union(*_rules.VERSION_STEPS.values()) | {"sve", "sve2", "svebf16", "svei8mm", "lut", "faminmax"}
     cpuinfo = "Features\t: " + " ".join(sorted(base)) + "\n"
     assert supported({"cpuinfo": cpuinfo})["version"][0] == "9.5a"
     # removing any one required feature of 8.4a drops to 8.3a (and every 9.x)
-    for name in _tables.VERSION_STEPS["8.4a"]:
+    for name in _rules.VERSION_STEPS["8.4a"]:
         got = supported({"cpuinfo": "Features\t: " + " ".join(sorted(base - {name})) + "\n"})
         assert got["version"][0] == "8.3a", name
 
 
 def test_no_sve2_means_no_9x_but_8x_continues() -> None:
-    names = set().union(*(_tables.VERSION_STEPS[v] for v in ("8a", "8.1a", "8.2a", "8.3a", "8.4a", "8.5a", "8.6a")))
+    names = set().union(*(_rules.VERSION_STEPS[v] for v in ("8a", "8.1a", "8.2a", "8.3a", "8.4a", "8.5a", "8.6a")))
     got = supported({"cpuinfo": "Features : " + " ".join(sorted(names))})
     assert got["version"][0] == "8.6a"
 
@@ -150,7 +150,7 @@ def test_all_configs_cover_published_vocabulary() -> None:
     assert configs[0].name == "version" and not configs[0].multi_value
     assert set(["8a", "8.1a", "8.2a", "8.3a", "8.4a", "8.5a", "9.0a"]) <= set(configs[0].values)
     names = [c.name for c in configs[1:]]
-    assert set(_tables.PUBLISHED) <= set(names) and len(_tables.PUBLISHED) == 40
+    assert set(_rules.PUBLISHED) <= set(names) and len(_rules.PUBLISHED) == 40
     assert {"sve2", "sme", "sme2", "bf16", "i8mm", "svebf16", "sve2p1", "mops", "cssc"} <= set(names)
     assert all(c.values == ["on"] and not c.multi_value for c in configs[1:])
     assert configs[0].values[:3] == ["9.5a", "9.4a", "9.3a"] and configs[0].values[-1] == "8a"
@@ -158,8 +158,8 @@ def test_all_configs_cover_published_vocabulary() -> None:
 
 def test_every_hwcap_name_is_a_feature() -> None:
     names = {c.name for c in AArch64Plugin.get_all_configs()}
-    assert set(_tables.HWCAP_BITS) | set(_tables.HWCAP2_BITS) | set(_tables.HWCAP3_BITS) <= names
-    assert len(_tables.HWCAP2_BITS) == 64 and _tables.HWCAP2_BITS[1] == "sve2" and _tables.HWCAP_BITS[22] == "sve"
+    assert set(_rules.HWCAP_BITS) | set(_rules.HWCAP2_BITS) | set(_rules.HWCAP3_BITS) <= names
+    assert len(_rules.HWCAP2_BITS) == 64 and _rules.HWCAP2_BITS[1] == "sve2" and _rules.HWCAP_BITS[22] == "sve"
 
 
 # -- explanations, facts checks ----------------------------------------------------------------
@@ -242,7 +242,7 @@ def _fresh(code: str, env: dict | None = None) -> dict:
 CHECK_IMPORTS = (
     "import sys\nfrom provider_aarch64 import AArch64Plugin as P\nr = P.get_supported_configs()\n"
     "import json\nprint(json.dumps({'n': len(r), 'heavy': [m for m in ('json', 're', 'ctypes', 'typing', "
-    "'dataclasses', 'platform', 'subprocess', 'provider_runtime.facts', 'provider_aarch64._tables') "
+    "'dataclasses', 'platform', 'subprocess', 'provider_runtime.facts', 'provider_aarch64._rules') "
     "if m in sys._loaded_before]}))"
 )
 
@@ -257,7 +257,7 @@ def test_fast_path_imports_nothing_heavy(facts_file: str | None) -> None:
     out = _fresh(code, env)
     heavy = out["heavy"]
     if facts_file:  # replaying a facts file needs the tables, nothing else
-        assert out["n"] > 10 and heavy == ["provider_aarch64._tables"]
+        assert out["n"] > 10 and heavy == ["provider_aarch64._rules"]
     else:
         assert out["n"] == 0 and heavy == []
 
@@ -266,10 +266,10 @@ def test_fast_path_imports_nothing_heavy(facts_file: str | None) -> None:
 
 
 def test_march_per_version() -> None:
-    assert _tables.march("8a") == "armv8-a"
-    assert _tables.march("8.4a") == "armv8.4-a"
-    assert _tables.march("9.0a") == "armv9.0-a"
-    assert _tables.march("9.2a") == "armv9.2-a"
+    assert _rules.march("8a") == "armv8-a"
+    assert _rules.march("8.4a") == "armv8.4-a"
+    assert _rules.march("9.0a") == "armv9.0-a"
+    assert _rules.march("9.2a") == "armv9.2-a"
 
 
 def test_compiler_flags() -> None:

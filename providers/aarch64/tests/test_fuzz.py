@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from provider_conformance import contract
 
-from provider_aarch64 import AArch64Plugin, _probe, _rules, _tables
+from provider_aarch64 import AArch64Plugin, _probe, _rules
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70) | st.floats(allow_nan=False)
@@ -14,7 +14,7 @@ JSON = st.recursive(
     lambda children: st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=12), children, max_size=5),
     max_leaves=20,
 )
-FEATURE_WORDS = st.sampled_from(_tables.FEATURE_ORDER + ("half", "thumb", "vfp", "neon", "garbage", ""))
+FEATURE_WORDS = st.sampled_from(_rules.FEATURE_ORDER + ("half", "thumb", "vfp", "neon", "garbage", ""))
 FEATURES_LINE = st.lists(FEATURE_WORDS, max_size=40).map(lambda ws: "Features\t: " + " ".join(ws))
 CPUINFO = st.lists(
     FEATURES_LINE | st.text(max_size=60) | st.sampled_from(["CPU implementer\t: 0x41", "CPU part\t: 0xd4f", ":", ""]),
@@ -22,7 +22,7 @@ CPUINFO = st.lists(
 ).map("\n".join)
 FACT_KEYS = st.sampled_from(["platform", "hwcap", "hwcap2", "hwcap3", "cpuinfo", "sysctl", "windows", "other"])
 SYSCTL = st.dictionaries(
-    st.sampled_from(list(_tables.SYSCTL_FEAT) + list(_tables.SYSCTL_LEGACY) + ["hw.optional.arm64", "x"]),
+    st.sampled_from(list(_rules.SYSCTL_FEAT) + list(_rules.SYSCTL_LEGACY) + ["hw.optional.arm64", "x"]),
     st.integers(min_value=-2, max_value=3) | st.text(max_size=5) | st.none(), max_size=20,
 )
 FACTS = st.fixed_dictionaries(
@@ -37,8 +37,8 @@ FACTS = st.fixed_dictionaries(
         "cpuinfo": CPUINFO | JSON,
         "sysctl": SYSCTL | JSON,
         "windows": st.fixed_dictionaries({}, optional={
-            "pf": st.dictionaries(st.sampled_from([str(n) for n in _tables.WINDOWS_PF] + ["x"]), st.booleans() | JSON),
-            "cp": st.dictionaries(st.sampled_from(list(_tables.WINDOWS_ID_KEYS) + ["x"]),
+            "pf": st.dictionaries(st.sampled_from([str(n) for n in _rules.WINDOWS_PF] + ["x"]), st.booleans() | JSON),
+            "cp": st.dictionaries(st.sampled_from(list(_rules.WINDOWS_ID_KEYS) + ["x"]),
                                   st.integers(min_value=-1, max_value=2**64) | JSON)}) | JSON,
     },
 )
@@ -54,7 +54,7 @@ def test_derive_any_facts(facts: dict) -> None:
     assert contract.check_subset(result, ALL) == []
     assert [c.name for c in _rules.derive(facts)] == [c.name for c in result]  # explain changes nothing
     if result and result[0].name == "version":
-        assert result[0].values == [v for v in _tables.VERSION_ORDER if v in result[0].values]
+        assert result[0].values == [v for v in _rules.VERSION_ORDER if v in result[0].values]
     assert all(isinstance(p, str) for p in _rules.check_facts(facts))
 
 
@@ -81,16 +81,16 @@ def test_parse_auxv_any_bytes(data: bytes) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.sets(st.sampled_from(_tables.FEATURE_ORDER)))
+@given(st.sets(st.sampled_from(_rules.FEATURE_ORDER)))
 def test_versions_never_exceed_their_requirements(names: set) -> None:
     """Soundness of the rule: every reported version has each of its required features."""
     got = _rules.derive({"cpuinfo": "Features : " + " ".join(sorted(names | {"fp", "asimd"}))})
     versions = got[0].values if got and got[0].name == "version" else []
-    steps = list(_tables.VERSION_STEPS)
+    steps = list(_rules.VERSION_STEPS)
     for v in versions:
         if v.startswith("8"):
-            need = set().union(*(_tables.VERSION_STEPS[s] for s in steps[: steps.index(v) + 1]))
+            need = set().union(*(_rules.VERSION_STEPS[s] for s in steps[: steps.index(v) + 1]))
         else:
-            row = next(r for r in _tables.VERSIONS_9 if r[0] == v)
-            need = set().union(*(_tables.VERSION_STEPS[s] for s in steps[: steps.index(row[1]) + 1])) | set(row[3])
+            row = next(r for r in _rules.VERSIONS_9 if r[0] == v)
+            need = set().union(*(_rules.VERSION_STEPS[s] for s in steps[: steps.index(row[1]) + 1])) | set(row[3])
         assert need <= names | {"fp", "asimd"}, (v, need - names)

@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 FIXTURES = HERE.parent / "tests" / "fixtures"
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from provider_aarch64 import _rules, _tables  # noqa: E402
+from provider_aarch64 import _rules  # noqa: E402
 
 ARCHSPEC = "archspec-json tests/targets, commit 90b453f4053b6b139d1d2cb78c463b02e71ef363"
 
@@ -70,7 +70,7 @@ def cpuinfo_features(text: str) -> list[str]:
 
 def hwcaps_of(names: set[str]) -> dict:
     out = {}
-    for key, bits in (("hwcap", _tables.HWCAP_BITS), ("hwcap2", _tables.HWCAP2_BITS)):
+    for key, bits in (("hwcap", _rules.HWCAP_BITS), ("hwcap2", _rules.HWCAP2_BITS)):
         out[key] = sum(1 << i for i, n in enumerate(bits) if n in names)
     return out
 
@@ -83,7 +83,7 @@ def parse_sysctl(text: str) -> dict:
         if not sep:
             continue
         name, value = name.strip(), value.strip()
-        if not (name.startswith("hw.optional.") or name in _tables.SYSCTL_INFO):
+        if not (name.startswith("hw.optional.") or name in _rules.SYSCTL_INFO):
             continue
         try:
             out[name] = int(value)
@@ -204,7 +204,7 @@ def main() -> int:
     isar0 = (2 << 4) | (1 << 8) | (1 << 12) | (1 << 16) | (2 << 20) | (1 << 28) | (1 << 44)
     isar1 = (1 << 0) | (1 << 20)
     pfr0 = (1 << 16) | (1 << 20)
-    pf = {str(n): n in (18, 19, 30, 31, 34, 43, 45, 67) for n in _tables.WINDOWS_PF}
+    pf = {str(n): n in (18, 19, 30, 31, 34, 43, 45, 67) for n in _rules.WINDOWS_PF}
     facts = {"platform": {"system": "Windows", "machine": "ARM64", "bits": 64},
              "windows": {"pf": pf, "cp": {"CP 4020": pfr0, "CP 4030": isar0, "CP 4031": isar1}}}
     write(f"synthetic-windows11-snapdragon_8cx_gen3-{answer(facts)}", envelope(

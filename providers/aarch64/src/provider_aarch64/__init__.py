@@ -13,8 +13,6 @@ import os
 
 from provider_runtime import FeatureConfig, ProviderPlugin
 
-from provider_aarch64 import _rules
-
 __version__ = "1.0.0"
 __all__ = ["AArch64Plugin", "__version__"]
 
@@ -34,12 +32,28 @@ class AArch64Plugin(ProviderPlugin):
 
         return probe()
 
-    derive = staticmethod(_rules.derive)
-    check_facts = staticmethod(_rules.check_facts)
+    @staticmethod
+    def derive(facts: dict, explain: list | None = None) -> list[FeatureConfig]:
+        """Supported features from facts (``_rules.derive``); a record of a foreign machine is
+        answered here, without importing the rules."""
+        if explain is None and isinstance(facts, dict) and platform_verdict(facts) is not None:
+            return []
+        from provider_aarch64 import _rules
+
+        return _rules.derive(facts, explain)
+
+    @staticmethod
+    def check_facts(facts: dict) -> list[str]:
+        """Problems with a facts mapping, each naming its field (``_rules.check_facts``)."""
+        from provider_aarch64 import _rules
+
+        return _rules.check_facts(facts)
 
     @classmethod
     def get_all_configs(cls) -> list[FeatureConfig]:
         """Every feature with every value this version knows (a constant)."""
+        from provider_aarch64 import _rules
+
         return _rules.all_configs()
 
     @classmethod
@@ -54,6 +68,29 @@ class AArch64Plugin(ProviderPlugin):
             if facts is not None:
                 return facts, f"facts file {path} (from ${cls.facts_env})"
         return super().current_facts()
+
+
+#: ``platform.machine`` spellings of a 64-bit Arm process (Linux, macOS, Windows).
+ARM64_MACHINES = ("aarch64", "arm64")
+
+
+def platform_verdict(facts: dict) -> str | None:
+    """Why this record cannot be from an AArch64 process, or None when it may be one.
+
+    The first and cheapest rule (it lives here so that a non-Arm machine never loads the
+    rules): ``platform.machine`` other than aarch64/arm64 (x86 Python under Rosetta 2 or
+    Windows' x64 emulation included), or a pointer size other than 64 bits.
+    """
+    platform = facts.get("platform")
+    if not isinstance(platform, dict):
+        return None
+    machine = platform.get("machine")
+    if isinstance(machine, str) and machine and machine.lower() not in ARM64_MACHINES:
+        return f"platform.machine is {machine!r}: not a 64-bit Arm process"
+    bits = platform.get("bits")
+    if isinstance(bits, int) and not isinstance(bits, bool) and bits != 64:
+        return f"platform.bits is {bits}: a {bits}-bit process cannot run aarch64 code"
+    return None
 
 
 def _fast_facts(path: str, plugin: type) -> dict | None:

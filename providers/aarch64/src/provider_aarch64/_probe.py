@@ -7,7 +7,7 @@ the facts are the platform alone.
 
 - Linux: ``AT_HWCAP``/``AT_HWCAP2``/``AT_HWCAP3`` from ``/proc/self/auxv`` and the raw
   ``/proc/cpuinfo`` text.
-- macOS: the ``hw.optional.*`` sysctls named in ``_tables`` through ``sysctlbyname`` (ctypes).
+- macOS: the ``hw.optional.*`` sysctls named in ``_rules`` through ``sysctlbyname`` (ctypes).
 - Windows: ``IsProcessorFeaturePresent(PF_ARM_*)`` (ctypes) and the ID-register mirrors in the
   registry (winreg).
 """
@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import os
 import sys
-
-from provider_runtime import sysio
 
 #: Auxiliary vector tags (include/uapi/linux/auxvec.h).
 AT_NULL, AT_HWCAP, AT_HWCAP2, AT_HWCAP3 = 0, 16, 26, 29
@@ -77,6 +75,8 @@ def parse_auxv(data: bytes, word: int = 8, byteorder: str = sys.byteorder) -> di
 
 
 def _linux() -> dict:
+    from provider_runtime import sysio  # through the module, so the harness can inject faults
+
     facts: dict = {}
     try:
         facts.update(parse_auxv(sysio.read_bytes("/proc/self/auxv", 0, AUXV_LIMIT) or b""))
@@ -95,7 +95,7 @@ def _darwin() -> dict:
     """The sysctls this provider knows about: ``{name: int or str}``, absent names left out."""
     import ctypes
 
-    from provider_aarch64 import _tables as t
+    from provider_aarch64 import _rules as t
 
     libc = ctypes.CDLL(None, use_errno=True)
     sysctlbyname = libc.sysctlbyname
@@ -121,7 +121,7 @@ def _windows() -> dict:
     """``{"pf": {"<PF number>": bool}, "cp": {"CP 4030": int, ...}}``."""
     import ctypes
 
-    from provider_aarch64 import _tables as t
+    from provider_aarch64 import _rules as t
 
     out: dict = {"pf": {}, "cp": {}}
     present = ctypes.windll.kernel32.IsProcessorFeaturePresent  # type: ignore[attr-defined]

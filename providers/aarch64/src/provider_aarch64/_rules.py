@@ -1,13 +1,15 @@
-"""Pure functions from raw facts to ``aarch64`` variant features: no I/O, any input accepted.
+"""Data tables and pure functions from raw facts to ``aarch64`` variant features: no I/O, any
+input accepted. (Tables and rules share one module: every module costs a fresh interpreter about
+0.25 ms to import, and a replayed facts file needs both.)
 
 The steps, each a function of the facts alone:
 
-1. Is this record from an AArch64 process at all? (``platform.machine``, pointer size, or the
-   facts themselves). Answered before the tables are imported, so a non-Arm machine costs only a
-   dictionary look-up.
+1. Is this record from an AArch64 process at all? (``platform.machine`` and pointer size are
+   checked by ``provider_aarch64.platform_verdict`` before this module is imported, so a
+   non-Arm machine never loads it; then the facts themselves.)
 2. Which extensions are present: the union of what each source says (hwcap bits, the cpuinfo
    ``Features`` line common to every CPU, macOS sysctls, Windows PF_* answers and ID registers).
-3. Which architecture versions every required feature of which is present (``_tables``).
+3. Which architecture versions every required feature of which is present (VERSION_STEPS).
 
 Feature order is preference order for installers: ``version`` first, newest value first.
 """
@@ -16,8 +18,254 @@ from __future__ import annotations
 
 from provider_runtime import FeatureConfig
 
-#: ``platform.machine`` spellings of a 64-bit Arm process (Linux, macOS, Windows).
-ARM64_MACHINES = ("aarch64", "arm64")
+from provider_aarch64 import ARM64_MACHINES, platform_verdict
+
+# == Data tables (each with its source) ==========================================================
+
+# -- Linux hwcaps --------------------------------------------------------------------------------
+# Bit number -> /proc/cpuinfo spelling, from the Linux kernel's
+# arch/arm64/include/uapi/asm/hwcap.h (HWCAP_*, HWCAP2_*, HWCAP3_* = 1 << index) and the
+# spellings in arch/arm64/kernel/cpuinfo.c (hwcap_str[]), as of Linux 6.17.
+# AT_HWCAP = 16, AT_HWCAP2 = 26, AT_HWCAP3 = 29 (include/uapi/linux/auxvec.h).
+HWCAP_BITS: tuple[str, ...] = (
+    "fp", "asimd", "evtstrm", "aes", "pmull", "sha1", "sha2", "crc32",              # 0-7
+    "atomics", "fphp", "asimdhp", "cpuid", "asimdrdm", "jscvt", "fcma", "lrcpc",     # 8-15
+    "dcpop", "sha3", "sm3", "sm4", "asimddp", "sha512", "sve", "asimdfhm",           # 16-23
+    "dit", "uscat", "ilrcpc", "flagm", "ssbs", "sb", "paca", "pacg",                 # 24-31
+    "gcs", "cmpbr", "fprcvt", "f8mm8", "f8mm4", "svef16mm", "sveeltperm", "sveaes2",  # 32-39
+    "svebfscale", "sve2p2", "sme2p2", "smesbitperm", "smeaes", "smesfexpa",          # 40-45
+    "smestmop", "smesmop4",                                                          # 46-47
+)
+HWCAP2_BITS: tuple[str, ...] = (
+    "dcpodp", "sve2", "sveaes", "svepmull", "svebitperm", "svesha3", "svesm4", "flagm2",      # 0-7
+    "frint", "svei8mm", "svef32mm", "svef64mm", "svebf16", "i8mm", "bf16", "dgh",            # 8-15
+    "rng", "bti", "mte", "ecv", "afp", "rpres", "mte3", "sme",                               # 16-23
+    "smei16i64", "smef64f64", "smei8i32", "smef16f32", "smeb16f32", "smef32f32", "smefa64",  # 24-30
+    "wfxt", "ebf16", "sveebf16", "cssc", "rprfm", "sve2p1", "sme2", "sme2p1",                # 31-38
+    "smei16i32", "smebi32i32", "smeb16b16", "smef16f16", "mops", "hbc", "sveb16b16",         # 39-45
+    "lrcpc3", "lse128", "fpmr", "lut", "faminmax", "f8cvt", "f8fma", "f8dp4",                # 46-53
+    "f8dp2", "f8e4m3", "f8e5m2", "smelutv2", "smef8f16", "smef8f32", "smesf8fma",            # 54-60
+    "smesf8dp4", "smesf8dp2", "poe",                                                         # 61-63
+)
+HWCAP3_BITS: tuple[str, ...] = ("mtefar", "mtestoreonly", "lsfe")                             # 0-2
+
+#: hwcap name -> "AT_HWCAPn bit N", to name the bit behind a cpuinfo word in explanations.
+HWCAP_WHERE: dict[str, str] = {
+    name: f"{label} bit {bit}"
+    for label, bits in (("AT_HWCAP", HWCAP_BITS), ("AT_HWCAP2", HWCAP2_BITS), ("AT_HWCAP3", HWCAP3_BITS))
+    for bit, name in enumerate(bits)
+}
+
+#: Spellings an AArch32 kernel (or a 32-bit personality) prints in its ``Features`` line
+#: (arch/arm/kernel/setup.c hwcap_str[], arch/arm64/kernel/cpuinfo.c compat_hwcap_str[]).
+#: A cpuinfo with these and without ``fp``/``asimd`` is a 32-bit view: no AArch64 at all.
+AARCH32_ONLY = frozenset(("half", "thumb", "fastmult", "vfp", "edsp", "neon", "vfpv3", "tls",
+                          "vfpv4", "idiva", "idivt", "vfpd32", "lpae", "swp", "java"))
+
+# -- Published vocabulary ------------------------------------------------------------------------
+#: The 40 extension names published by provider-variant-aarch64 0.0.1.post2 (PyPI), in its
+#: order. Two of them are compound spellings that exist in wheels' metadata as published:
+#: ``asimdrdmatomics`` and ``btiecv`` (see COMPOUND).
+PUBLISHED: tuple[str, ...] = (
+    "sve2", "flagm2", "frint", "sb", "btiecv", "paca", "pacg", "ssbs", "asimdfhm", "bf16",
+    "dcpodp", "dgh", "dit", "flagm", "i8mm", "ilrcpc", "jscvt", "rng", "sha3", "sha512",
+    "svebf16", "svei8mm", "uscat", "asimddp", "lrcpc", "asimdhp", "dcpop", "fcma", "fphp", "sve",
+    "asimdrdmatomics", "aes", "asimd", "cpuid", "crc32", "evtstrm", "fp", "pmull", "sha1", "sha2",
+)
+#: Published compound names: on exactly when every part is on.
+COMPOUND: dict[str, tuple[str, ...]] = {
+    "asimdrdmatomics": ("asimdrdm", "atomics"),
+    "btiecv": ("bti", "ecv"),
+}
+#: Extensions newer than SVE2 that a wheel specialises on; they sort ahead of the published
+#: list so that a wheel built for them wins over an SVE2 one on a machine that has both.
+FRONT: tuple[str, ...] = ("sme2p2", "sme2p1", "sme2", "sme", "sve2p2", "sve2p1")
+
+
+def _feature_order() -> tuple[str, ...]:
+    # dict.fromkeys keeps the first position of each name (a list scan would be quadratic).
+    return tuple(dict.fromkeys(FRONT + PUBLISHED + HWCAP_BITS + HWCAP2_BITS + HWCAP3_BITS))
+
+
+#: Every extension feature in the order installers see them (after ``version``): FRONT, then
+#: the published order, then the remaining hwcaps in kernel bit order (HWCAP, HWCAP2, HWCAP3).
+FEATURE_ORDER: tuple[str, ...] = _feature_order()
+
+# -- Architecture versions -----------------------------------------------------------------------
+# A version is reported when every feature it REQUIRES is present. Required = the user-visible
+# (hwcap) features that the version makes mandatory AND whose instructions a compiler may emit
+# for -march=armv<version>-a (Arm ARM DDI 0487 section A2 "Armv8.x/9.x architecture
+# extensions"; LLVM llvm/lib/Target/AArch64/AArch64Features.td HasV8_*aOps / HasV9_*aOps).
+# Deliberately NOT required (documented in README): paca/pacg (8.3; hidden by RHEL 8/9 kernels,
+# compilers emit PAC only with -mbranch-protection, in the hint space), bti (8.5; hint space,
+# hidden by kernels without BTI support, absent on Apple M1), ssbs (8.5; Apple M4 reports none,
+# a PSTATE bit no compiler sets), dit (8.4; hidden by some images, never emitted), ecv/afp/rpres
+# (8.6/8.7; timer and FPCR behaviour, no instruction a compiler emits), fphp/asimdfhm (optional).
+VERSION_STEPS: dict[str, tuple[str, ...]] = {
+    "8a": ("fp", "asimd"),
+    "8.1a": ("crc32", "atomics", "asimdrdm"),           # FEAT_CRC32, FEAT_LSE, FEAT_RDM
+    "8.2a": ("dcpop",),                                 # FEAT_DPB (DC CVAP)
+    "8.3a": ("jscvt", "fcma", "lrcpc"),                 # FEAT_JSCVT, FEAT_FCMA, FEAT_LRCPC
+    "8.4a": ("asimddp", "flagm", "ilrcpc", "uscat"),    # FEAT_DotProd, FEAT_FlagM, FEAT_LRCPC2, FEAT_LSE2
+    "8.5a": ("sb", "frint", "flagm2", "dcpodp"),        # FEAT_SB, FEAT_FRINTTS, FEAT_FlagM2, FEAT_DPB2
+    "8.6a": ("bf16", "i8mm"),                           # FEAT_BF16, FEAT_I8MM
+    "8.7a": ("wfxt",),                                  # FEAT_WFxT
+    "8.8a": ("mops", "hbc"),                            # FEAT_MOPS, FEAT_HBC
+    "8.9a": ("cssc",),                                  # FEAT_CSSC
+}
+#: (version, previous 8.x version it includes, previous 9.x version, extra requirements).
+#: Armv9.N-A = Armv8.(N+5)-A + SVE2 (Arm ARM: "Armv9.0 extends Armv8.5"); with SVE, BF16 and
+#: I8MM also enable their SVE forms under -march=armv9.1-a, hence svebf16/svei8mm.
+#: 9.5a: LLVM's HasV9_5aOps turns on FEAT_LUT and FEAT_FAMINMAX.
+VERSIONS_9: tuple[tuple[str, str, str | None, tuple[str, ...]], ...] = (
+    ("9.0a", "8.5a", None, ("sve", "sve2")),
+    ("9.1a", "8.6a", "9.0a", ("svebf16", "svei8mm")),
+    ("9.2a", "8.7a", "9.1a", ()),
+    ("9.3a", "8.8a", "9.2a", ()),
+    ("9.4a", "8.9a", "9.3a", ()),
+    ("9.5a", "8.9a", "9.4a", ("lut", "faminmax")),
+)
+#: Every version value, newest first (get_all_configs order). 9.x sorts before 8.x.
+VERSION_ORDER: tuple[str, ...] = tuple(v[0] for v in reversed(VERSIONS_9)) + tuple(reversed(VERSION_STEPS))
+
+#: ``-march`` spelling per version (GCC and Clang): 8a -> armv8-a, 8.4a -> armv8.4-a.
+def march(version: str) -> str:
+    """The ``-march=`` value for a version value (``"8.4a"`` -> ``"armv8.4-a"``)."""
+    return "armv" + version[:-1] + "-a"
+
+
+# -- macOS ---------------------------------------------------------------------------------------
+# sysctl name -> hwcap names. hw.optional.arm.FEAT_* as documented by Apple ("Determining
+# instruction set characteristics", developer.apple.com) and seen in the archspec darwin dumps;
+# FEAT_* meanings from the Arm ARM feature names.
+SYSCTL_FEAT: dict[str, tuple[str, ...]] = {
+    "hw.optional.arm.FEAT_AES": ("aes",),
+    "hw.optional.arm.FEAT_PMULL": ("pmull",),
+    "hw.optional.arm.FEAT_SHA1": ("sha1",),
+    "hw.optional.arm.FEAT_SHA256": ("sha2",),
+    "hw.optional.arm.FEAT_SHA512": ("sha512",),
+    "hw.optional.arm.FEAT_SHA3": ("sha3",),
+    "hw.optional.arm.FEAT_CRC32": ("crc32",),
+    "hw.optional.arm.FEAT_LSE": ("atomics",),
+    "hw.optional.arm.FEAT_LSE2": ("uscat",),
+    "hw.optional.arm.FEAT_RDM": ("asimdrdm",),
+    "hw.optional.arm.FEAT_FP16": ("fphp", "asimdhp"),
+    "hw.optional.arm.FEAT_DotProd": ("asimddp",),
+    "hw.optional.arm.FEAT_FHM": ("asimdfhm",),
+    "hw.optional.arm.FEAT_DIT": ("dit",),
+    "hw.optional.arm.FEAT_LRCPC": ("lrcpc",),
+    "hw.optional.arm.FEAT_LRCPC2": ("ilrcpc",),
+    "hw.optional.arm.FEAT_FlagM": ("flagm",),
+    "hw.optional.arm.FEAT_FlagM2": ("flagm2",),
+    "hw.optional.arm.FEAT_SSBS": ("ssbs",),
+    "hw.optional.arm.FEAT_SB": ("sb",),
+    "hw.optional.arm.FEAT_PAuth": ("paca", "pacg"),  # FEAT_PAuth includes PACGA
+    "hw.optional.arm.FEAT_DPB": ("dcpop",),
+    "hw.optional.arm.FEAT_DPB2": ("dcpodp",),
+    "hw.optional.arm.FEAT_JSCVT": ("jscvt",),
+    "hw.optional.arm.FEAT_FCMA": ("fcma",),
+    "hw.optional.arm.FEAT_FRINTTS": ("frint",),
+    "hw.optional.arm.FEAT_BF16": ("bf16",),
+    "hw.optional.arm.FEAT_EBF16": ("ebf16",),
+    "hw.optional.arm.FEAT_I8MM": ("i8mm",),
+    "hw.optional.arm.FEAT_BTI": ("bti",),
+    "hw.optional.arm.FEAT_ECV": ("ecv",),
+    "hw.optional.arm.FEAT_AFP": ("afp",),
+    "hw.optional.arm.FEAT_RPRES": ("rpres",),
+    "hw.optional.arm.FEAT_WFxT": ("wfxt",),
+    "hw.optional.arm.FEAT_CSSC": ("cssc",),
+    "hw.optional.arm.FEAT_HBC": ("hbc",),
+    "hw.optional.arm.FEAT_SME": ("sme",),
+    "hw.optional.arm.FEAT_SME2": ("sme2",),
+    "hw.optional.arm.FEAT_SME_F64F64": ("smef64f64",),
+    "hw.optional.arm.FEAT_SME_I16I64": ("smei16i64",),
+    "hw.optional.arm.SME_F32F32": ("smef32f32",),
+    "hw.optional.arm.SME_BI32I32": ("smebi32i32",),
+    "hw.optional.arm.SME_B16F32": ("smeb16f32",),
+    "hw.optional.arm.SME_F16F32": ("smef16f32",),
+    "hw.optional.arm.SME_I8I32": ("smei8i32",),
+    "hw.optional.arm.SME_I16I32": ("smei16i32",),
+    "hw.optional.arm.AdvSIMD": ("asimd",),
+}
+#: The older hw.optional.* names (macOS 11 has only these; later releases keep them).
+SYSCTL_LEGACY: dict[str, tuple[str, ...]] = {
+    "hw.optional.floatingpoint": ("fp",),
+    "hw.optional.neon": ("asimd",),
+    "hw.optional.AdvSIMD": ("asimd",),
+    "hw.optional.neon_fp16": ("fphp", "asimdhp"),
+    "hw.optional.armv8_1_atomics": ("atomics",),
+    "hw.optional.armv8_crc32": ("crc32",),
+    "hw.optional.armv8_2_fhm": ("asimdfhm",),
+    "hw.optional.armv8_2_sha512": ("sha512",),
+    "hw.optional.armv8_2_sha3": ("sha3",),
+    "hw.optional.armv8_3_compnum": ("fcma",),
+}
+#: Other sysctls the probe records (identification for the report, not decisions).
+SYSCTL_INFO: tuple[str, ...] = ("hw.optional.arm64", "machdep.cpu.brand_string", "hw.cpufamily")
+#: What every arm64 macOS machine has, used only when the sysctls are macOS 11's (no FEAT_*):
+#: Clang's default CPU for arm64-apple-macos was apple-a12 (clang/lib/Driver/ToolChains/Arch/
+#: AArch64.cpp), the oldest core macOS arm64 shipped on (the A12Z Developer Transition Kit);
+#: its features are LLVM's AppleA12 list (AArch64Processors.td): Armv8.3-A with AES/SHA2/FP16.
+MACOS_ARM64_BASELINE: tuple[str, ...] = (
+    "fp", "asimd", "aes", "pmull", "sha1", "sha2", "crc32", "atomics", "asimdrdm", "fphp",
+    "asimdhp", "dcpop", "jscvt", "fcma", "lrcpc", "paca", "pacg",
+)
+
+# -- Windows -------------------------------------------------------------------------------------
+# IsProcessorFeaturePresent(PF_ARM_*) number -> hwcap names; numbers from winnt.h (Windows SDK
+# 10.0.26100) and the IsProcessorFeaturePresent documentation (learn.microsoft.com).
+WINDOWS_PF: dict[int, tuple[str, ...]] = {
+    18: ("fp",),                          # PF_ARM_VFP_32_REGISTERS_AVAILABLE
+    19: ("asimd",),                       # PF_ARM_NEON_INSTRUCTIONS_AVAILABLE
+    30: ("aes", "pmull", "sha1", "sha2"),  # PF_ARM_V8_CRYPTO_INSTRUCTIONS_AVAILABLE
+    31: ("crc32",),                       # PF_ARM_V8_CRC32_INSTRUCTIONS_AVAILABLE
+    34: ("atomics",),                     # PF_ARM_V81_ATOMIC_INSTRUCTIONS_AVAILABLE
+    43: ("asimddp",),                     # PF_ARM_V82_DP_INSTRUCTIONS_AVAILABLE
+    44: ("jscvt",),                       # PF_ARM_V83_JSCVT_INSTRUCTIONS_AVAILABLE
+    45: ("lrcpc",),                       # PF_ARM_V83_LRCPC_INSTRUCTIONS_AVAILABLE
+    46: ("sve",),                         # PF_ARM_SVE_INSTRUCTIONS_AVAILABLE
+    47: ("sve2",),                        # PF_ARM_SVE2_INSTRUCTIONS_AVAILABLE
+    48: ("sve2p1",),                      # PF_ARM_SVE2_1_INSTRUCTIONS_AVAILABLE
+    49: ("sveaes",),                      # PF_ARM_SVE_AES_INSTRUCTIONS_AVAILABLE
+    50: ("svepmull",),                    # PF_ARM_SVE_PMULL128_INSTRUCTIONS_AVAILABLE
+    51: ("svebitperm",),                  # PF_ARM_SVE_BITPERM_INSTRUCTIONS_AVAILABLE
+    52: ("svebf16",),                     # PF_ARM_SVE_BF16_INSTRUCTIONS_AVAILABLE
+    55: ("svesha3",),                     # PF_ARM_SVE_SHA3_INSTRUCTIONS_AVAILABLE
+    56: ("svesm4",),                      # PF_ARM_SVE_SM4_INSTRUCTIONS_AVAILABLE
+    57: ("svei8mm",),                     # PF_ARM_SVE_I8MM_INSTRUCTIONS_AVAILABLE
+    62: ("uscat",),                       # PF_ARM_LSE2_AVAILABLE
+    64: ("sha3",),                        # PF_ARM_SHA3_INSTRUCTIONS_AVAILABLE
+    65: ("sha512",),                      # PF_ARM_SHA512_INSTRUCTIONS_AVAILABLE
+    66: ("i8mm",),                        # PF_ARM_V82_I8MM_INSTRUCTIONS_AVAILABLE
+    67: ("fphp", "asimdhp"),              # PF_ARM_V82_FP16_INSTRUCTIONS_AVAILABLE
+    68: ("bf16",),                        # PF_ARM_V86_BF16_INSTRUCTIONS_AVAILABLE
+    70: ("sme",),                         # PF_ARM_SME_INSTRUCTIONS_AVAILABLE
+    71: ("sme2",),                        # PF_ARM_SME2_INSTRUCTIONS_AVAILABLE
+}
+#: Windows mirrors the ID registers in HKLM\HARDWARE\DESCRIPTION\System\CentralProcessor\0 as
+#: REG_QWORD values named "CP <hex>" with the MRS encoding ((op0-2)<<14 | op1<<11 | CRn<<7 |
+#: CRm<<3 | op2): CP 4020 = ID_AA64PFR0_EL1, CP 4030 = ID_AA64ISAR0_EL1, CP 4031 =
+#: ID_AA64ISAR1_EL1. Fields (register, low bit, minimum value, hwcap) from the Arm ARM register
+#: descriptions, as the Linux kernel maps them (arch/arm64/kernel/cpufeature.c
+#: arm64_elf_hwcaps[]). Only instruction features: anything needing OS register state (SVE,
+#: SME) comes from the PF_* answers alone, because Windows may not save that state.
+WINDOWS_ID_FIELDS: tuple[tuple[str, int, int, str], ...] = (
+    ("CP 4030", 4, 1, "aes"), ("CP 4030", 4, 2, "pmull"), ("CP 4030", 8, 1, "sha1"),
+    ("CP 4030", 12, 1, "sha2"), ("CP 4030", 12, 2, "sha512"), ("CP 4030", 16, 1, "crc32"),
+    ("CP 4030", 20, 2, "atomics"), ("CP 4030", 28, 1, "asimdrdm"), ("CP 4030", 32, 1, "sha3"),
+    ("CP 4030", 36, 1, "sm3"), ("CP 4030", 40, 1, "sm4"), ("CP 4030", 44, 1, "asimddp"),
+    ("CP 4030", 48, 1, "asimdfhm"), ("CP 4030", 52, 1, "flagm"), ("CP 4030", 52, 2, "flagm2"),
+    ("CP 4030", 60, 1, "rng"),
+    ("CP 4031", 0, 1, "dcpop"), ("CP 4031", 0, 2, "dcpodp"), ("CP 4031", 12, 1, "jscvt"),
+    ("CP 4031", 16, 1, "fcma"), ("CP 4031", 20, 1, "lrcpc"), ("CP 4031", 20, 2, "ilrcpc"),
+    ("CP 4031", 32, 1, "frint"), ("CP 4031", 36, 1, "sb"), ("CP 4031", 44, 1, "bf16"),
+    ("CP 4031", 48, 1, "dgh"), ("CP 4031", 52, 1, "i8mm"),
+    ("CP 4020", 48, 1, "dit"),
+)
+WINDOWS_ID_KEYS: tuple[str, ...] = ("CP 4020", "CP 4030", "CP 4031")
+
+
+# == Rules ========================================================================================
 _FACT_TYPES = {
     "platform": (dict,),
     "hwcap": (int, None),
@@ -36,26 +284,10 @@ def _int(value: object) -> int | None:
     return None
 
 
-def _platform_verdict(facts: dict) -> str | None:
-    """Why this record cannot be an AArch64 process, or None when it may be one."""
-    platform = facts.get("platform")
-    if not isinstance(platform, dict):
-        return None
-    machine = platform.get("machine")
-    if isinstance(machine, str) and machine and machine.lower() not in ARM64_MACHINES:
-        return f"platform.machine is {machine!r}: not a 64-bit Arm process"
-    bits = platform.get("bits")
-    if isinstance(bits, int) and not isinstance(bits, bool) and bits != 64:
-        return f"platform.bits is {bits}: a {bits}-bit process cannot run aarch64 code"
-    return None
-
-
 def all_configs() -> list[FeatureConfig]:
     """Every feature and value this version of the provider knows (a constant)."""
-    from provider_aarch64 import _tables as t
-
-    return [FeatureConfig("version", list(t.VERSION_ORDER))] + [
-        FeatureConfig(name, ["on"]) for name in t.FEATURE_ORDER
+    return [FeatureConfig("version", list(VERSION_ORDER))] + [
+        FeatureConfig(name, ["on"]) for name in FEATURE_ORDER
     ]
 
 
@@ -69,15 +301,21 @@ def parse_cpuinfo(text: str) -> dict:
     common: set | None = None
     lines = 0
     implementer = part = None
+    seen_value = None
     for line in text.split("\n"):
+        if not line.startswith(("Features", "CPU implementer", "CPU part")):
+            continue  # most of a cpuinfo; skipping early keeps a 256-CPU dump cheap
         key, sep, value = line.partition(":")
         if not sep:
             continue
         key = key.strip()
         if key == "Features":  # case matters: s390x prints a lower-case "features" line
+            lines += 1
+            if value == seen_value:  # every CPU usually prints the same line
+                continue
+            seen_value = value
             names = set(value.split())
             common = names if common is None else common & names
-            lines += 1
         elif key == "CPU implementer" and implementer is None:
             implementer = value.strip()
         elif key == "CPU part" and part is None:
@@ -94,8 +332,6 @@ def _from_bits(value: int, names: tuple, label: str, found: dict) -> None:
 def extensions(facts: dict, notes: list | None = None) -> dict[str, str] | None:
     """``{hwcap name: the fact that says so}`` for an AArch64 record, or None for a record that
     is not from an AArch64 process (a foreign machine, a 32-bit kernel or process)."""
-    from provider_aarch64 import _tables as t
-
     note = notes.append if notes is not None else _drop
     found: dict[str, str] = {}
     arm_evidence = False
@@ -105,9 +341,9 @@ def extensions(facts: dict, notes: list | None = None) -> dict[str, str] | None:
         arm_evidence = True
 
     for key, names, label in (
-        ("hwcap", t.HWCAP_BITS, "AT_HWCAP"),
-        ("hwcap2", t.HWCAP2_BITS, "AT_HWCAP2"),
-        ("hwcap3", t.HWCAP3_BITS, "AT_HWCAP3"),
+        ("hwcap", HWCAP_BITS, "AT_HWCAP"),
+        ("hwcap2", HWCAP2_BITS, "AT_HWCAP2"),
+        ("hwcap3", HWCAP3_BITS, "AT_HWCAP3"),
     ):
         value = _int(facts.get(key))
         if value:
@@ -119,16 +355,16 @@ def extensions(facts: dict, notes: list | None = None) -> dict[str, str] | None:
     if isinstance(text, str) and text:
         info = parse_cpuinfo(text)
         words = info["features"]
-        if words & t.AARCH32_ONLY and not words & {"fp", "asimd"}:
-            note(("", "cpuinfo Features are AArch32 spellings (" + " ".join(sorted(words & t.AARCH32_ONLY))
+        if words & AARCH32_ONLY and not words & {"fp", "asimd"}:
+            note(("", "cpuinfo Features are AArch32 spellings (" + " ".join(sorted(words & AARCH32_ONLY))
                   + "): a 32-bit Arm kernel or personality, which runs no aarch64 code"))
             if not arm_evidence:
                 return None
         elif words & {"fp", "asimd"}:  # AArch64 spellings; AArch32 says vfp/neon
             arm_evidence = True
             for word in sorted(words):  # only real hwcap spellings (compound names are derived)
-                if word in t.HWCAP_WHERE and word not in found:
-                    found[word] = f"cpuinfo Features lists '{word}' ({t.HWCAP_WHERE[word]})"
+                if word in HWCAP_WHERE and word not in found:
+                    found[word] = f"cpuinfo Features lists '{word}' ({HWCAP_WHERE[word]})"
         if info["implementer"] is not None:
             impl = info["implementer"]
             extra = " (0x00: a virtual CPU, e.g. a hypervisor such as Docker Desktop's; " \
@@ -140,7 +376,7 @@ def extensions(facts: dict, notes: list | None = None) -> dict[str, str] | None:
         has_feat = any(isinstance(k, str) and k.startswith("hw.optional.arm.FEAT_") for k in sysctl)
         if sysctl.get("hw.optional.arm64") == 1 or has_feat:
             arm_evidence = True
-        for table in (t.SYSCTL_FEAT, t.SYSCTL_LEGACY):
+        for table in (SYSCTL_FEAT, SYSCTL_LEGACY):
             for key, names in table.items():
                 value = sysctl.get(key)
                 if _int(value) and value >= 1:
@@ -150,7 +386,7 @@ def extensions(facts: dict, notes: list | None = None) -> dict[str, str] | None:
         if sysctl.get("hw.optional.arm64") == 1 and not has_feat:
             note(("", "sysctl has no hw.optional.arm.FEAT_* keys (macOS 11): the arm64 macOS "
                   "baseline (Apple A12: Armv8.3-A with crypto and FP16) is assumed"))
-            for name in t.MACOS_ARM64_BASELINE:
+            for name in MACOS_ARM64_BASELINE:
                 if name not in found:
                     found[name] = "macOS arm64 baseline (hw.optional.arm64 = 1, macOS 11 sysctls)"
 
@@ -158,7 +394,7 @@ def extensions(facts: dict, notes: list | None = None) -> dict[str, str] | None:
     if isinstance(windows, dict) and windows:
         pf = windows.get("pf")
         if isinstance(pf, dict):
-            for number, names in t.WINDOWS_PF.items():
+            for number, names in WINDOWS_PF.items():
                 if pf.get(str(number)) is True:
                     arm_evidence = True
                     for name in names:
@@ -166,7 +402,7 @@ def extensions(facts: dict, notes: list | None = None) -> dict[str, str] | None:
                             found[name] = f"IsProcessorFeaturePresent({number}) = TRUE"
         cp = windows.get("cp")
         if isinstance(cp, dict):
-            for key, shift, minimum, name in t.WINDOWS_ID_FIELDS:
+            for key, shift, minimum, name in WINDOWS_ID_FIELDS:
                 value = _int(cp.get(key))
                 if value is None:
                     continue
@@ -190,7 +426,7 @@ def extensions(facts: dict, notes: list | None = None) -> dict[str, str] | None:
 
     if not arm_evidence:
         return None
-    for name, parts in t.COMPOUND.items():
+    for name, parts in COMPOUND.items():
         if all(p in found for p in parts):
             found[name] = "published compound name: " + " and ".join(parts) + " both present"
     return found
@@ -198,11 +434,9 @@ def extensions(facts: dict, notes: list | None = None) -> dict[str, str] | None:
 
 def versions(found: dict, notes: list | None = None) -> list[str]:
     """Architecture versions whose required features are all in ``found``, newest first."""
-    from provider_aarch64 import _tables as t
-
     note = notes.append if notes is not None else _drop
     ok: set[str] = set()
-    for version, needs in t.VERSION_STEPS.items():
+    for version, needs in VERSION_STEPS.items():
         missing = [n for n in needs if n not in found]
         if missing:
             note(("version", f"{version} not reported: missing " + ", ".join(missing)
@@ -210,7 +444,7 @@ def versions(found: dict, notes: list | None = None) -> list[str]:
             break
         ok.add(version)
         note(("version", f"{version}: " + ", ".join(f"{n} [{found[n]}]" for n in needs)))
-    for version, base8, base9, extra in t.VERSIONS_9:
+    for version, base8, base9, extra in VERSIONS_9:
         missing = [n for n in extra if n not in found]
         if base8 not in ok:
             missing.insert(0, f"the {base8} requirements")
@@ -221,14 +455,14 @@ def versions(found: dict, notes: list | None = None) -> list[str]:
             break
         ok.add(version)
         note(("version", f"{version} = {base8} + " + (", ".join(extra) or f"{base9}")))
-    return [v for v in t.VERSION_ORDER if v in ok]
+    return [v for v in VERSION_ORDER if v in ok]
 
 
 def derive(facts: dict, explain: list | None = None) -> list[FeatureConfig]:
     """Features this machine supports, from its facts; never raises on odd input."""
     if not isinstance(facts, dict):
         facts = {}
-    why = _platform_verdict(facts)
+    why = platform_verdict(facts)
     if why is not None:  # the cheap check first: a non-Arm machine imports no tables
         if explain is not None:
             explain.append(("", why + "; no aarch64 features"))
@@ -239,18 +473,16 @@ def derive(facts: dict, explain: list | None = None) -> list[FeatureConfig]:
             explain.append(("", "no AArch64 facts (no hwcaps, no AArch64 cpuinfo Features, no Arm "
                             "sysctls or Windows PF_ARM answers): no aarch64 features"))
         return []
-    from provider_aarch64 import _tables as t
-
     out = []
     values = versions(found, explain)
     if values:
         out.append(FeatureConfig("version", values))
-    for name in t.FEATURE_ORDER:
+    for name in FEATURE_ORDER:
         if name in found:
             out.append(FeatureConfig(name, ["on"]))
             if explain is not None:
                 explain.append((name, found[name]))
-        elif explain is not None and name in t.PUBLISHED:
+        elif explain is not None and name in PUBLISHED:
             explain.append((name, "not reported by any source"))
     if explain is not None:
         hidden = [n for n in ("paca", "pacg", "bti", "ssbs", "dit") if n not in found]

@@ -14,7 +14,7 @@ modifiers; Clang accepts the same names). Extensions without a modifier (kernel 
 
 from __future__ import annotations
 
-from provider_aarch64._tables import VERSION_ORDER, march
+from provider_aarch64._rules import VERSION_ORDER, march
 
 #: hwcap name -> ``-march`` modifier accepted by both GCC (>= 14) and Clang (>= 18).
 MODIFIERS: dict[str, str] = {
