@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import provider_nvidia
 import pytest
 from provider_conformance import ProviderContract
 from provider_nvidia import NvidiaPlugin, _probe, _rules
@@ -374,7 +375,7 @@ def _run_py(code: str, env: dict | None = None) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.skipif(
-    any(os.path.exists(p) for p in _probe.LINUX_DRIVER_FILES), reason="this machine has a driver"
+    any(os.path.exists(p) for p in provider_nvidia.LINUX_DRIVER_FILES), reason="this machine has a driver"
 )
 def test_no_driver_path_imports_no_ctypes() -> None:
     proc = _run_py(
@@ -387,7 +388,7 @@ def test_no_driver_path_imports_no_ctypes() -> None:
 
 
 def test_forced_values_skip_the_driver(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_probe, "_exists", lambda path: True)
+    monkeypatch.setattr(provider_nvidia, "_exists", lambda path: True)
     monkeypatch.setattr(_probe, "_call_driver_with_cap", lambda *a: pytest.fail("driver called"))
     monkeypatch.setenv(_rules.FORCE_CUDA_ENV, "12.8")
     monkeypatch.setenv(_rules.FORCE_SM_ENV, "8.6")
@@ -406,7 +407,7 @@ def test_wedged_driver_is_capped(monkeypatch: pytest.MonkeyPatch, capfd: pytest.
         state["current"] = "nvmlInit_v2"
         release.wait(30)
 
-    monkeypatch.setattr(_probe, "_exists", lambda path: True)
+    monkeypatch.setattr(provider_nvidia, "_exists", lambda path: True)
     monkeypatch.setattr(_probe, "_driver_calls", wedged)
     monkeypatch.setenv(_probe.TIMEOUT_ENV, "0.3")
     start = time.monotonic()
@@ -441,10 +442,10 @@ def fake_libs(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 @pytest.fixture
 def fake_driver(fake_libs: dict, monkeypatch: pytest.MonkeyPatch) -> dict:
-    monkeypatch.setattr(_probe, "_exists", lambda path: path == "/dev/nvidiactl")
+    monkeypatch.setattr(provider_nvidia, "_exists", lambda path: path == "/dev/nvidiactl")
     monkeypatch.setattr(_probe, "_nvml_names", lambda: (str(fake_libs["nvml"]),))
     monkeypatch.setattr(_probe, "_cuda_names", lambda: (str(fake_libs["cuda"]),))
-    for key in _probe.ENV_KEYS:
+    for key in provider_nvidia.ENV_KEYS:
         monkeypatch.delenv(key, raising=False)
     return fake_libs
 

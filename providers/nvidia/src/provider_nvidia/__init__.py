@@ -9,9 +9,68 @@ are imported only when asked, and ``ctypes`` only when driver files exist.
 
 from __future__ import annotations
 
+import os
+import sys
+
 from provider_runtime import FeatureConfig, ProviderPlugin
 
 _FORCE_CUDA_ENV = "NV_VARIANT_PROVIDER_FORCE_CUDA_DRIVER_VERSION"
+_FORCE_SM_ENV = "NV_VARIANT_PROVIDER_FORCE_SM_ARCH"
+#: Environment variables that change the answer, recorded with the facts.
+ENV_KEYS = ("CUDA_VISIBLE_DEVICES", "CUDA_DEVICE_ORDER", _FORCE_CUDA_ENV, _FORCE_SM_ENV)
+
+# The cheap first part of the seam (the rest is ``_probe.py``): files whose presence says an
+# NVIDIA driver may answer. Without any of them NVML and libcuda fail anyway (they need these
+# device nodes), so looking for the libraries would only cost time. It lives here, not in
+# ``_probe``, because each module import costs about 0.3 ms on the suite's machines and this is
+# all that a machine without an NVIDIA driver runs.
+LINUX_DRIVER_FILES = (
+    "/proc/driver/nvidia/version",  # the kernel module is loaded (also seen in containers)
+    "/dev/nvidiactl",  # control node: bare metal and nvidia-container-toolkit containers
+    "/dev/dxg",  # WSL2 GPU paravirtualisation ...
+    "/usr/lib/wsl/lib/libcuda.so.1",  # ... with the Windows driver's libraries mapped in
+    "/dev/nvhost-ctrl-gpu",  # Jetson (nvgpu driver, JetPack <= 5)
+    "/etc/nv_tegra_release",  # Jetson L4T
+)
+
+
+def _driver_files() -> tuple[str, ...]:
+    if sys.platform.startswith("linux"):
+        return LINUX_DRIVER_FILES
+    if sys.platform == "win32":
+        root = os.environ.get("WINDIR", "C:\\Windows")
+        return (os.path.join(root, "System32", "nvml.dll"), os.path.join(root, "System32", "nvcuda.dll"))
+    return ()  # macOS and others: no CUDA driver exists
+
+
+def _exists(path: str) -> bool:
+    try:
+        return os.path.exists(path)
+    except (OSError, ValueError):
+        return False
+
+
+def _system() -> str:
+    # platform.system() imports more than it is worth here; sys.platform says the same.
+    return {"linux": "Linux", "darwin": "Darwin", "win32": "Windows"}.get(sys.platform, sys.platform)
+
+
+def _machine() -> str:
+    try:
+        return os.uname().machine
+    except AttributeError:  # Windows
+        return os.environ.get("PROCESSOR_ARCHITECTURE", "")
+
+
+def _first_facts() -> dict:
+    """Platform, the environment variables that matter, and which driver files exist."""
+    return {
+        "platform": {"system": _system(), "machine": _machine()},
+        "env": {key: os.environ.get(key) for key in ENV_KEYS},
+        "driver_files": [path for path in _driver_files() if _exists(path)],
+        "calls": [],
+        "timed_out": False,
+    }
 
 __version__ = "1.0.0"
 __all__ = ["NvidiaPlugin", "__version__"]
@@ -27,10 +86,15 @@ class NvidiaPlugin(ProviderPlugin):
 
     @staticmethod
     def probe() -> dict:
-        """Raw facts of this machine (the seam; imported lazily, it is the only I/O)."""
-        from provider_nvidia._probe import probe
+        """Raw facts of this machine: the cheap file check, then (only when a driver file
+        exists and the user did not force both answers) the driver calls of ``_probe``."""
+        facts = _first_facts()
+        env = facts["env"]
+        if facts["driver_files"] and not (env[_FORCE_CUDA_ENV] and env[_FORCE_SM_ENV]):
+            from provider_nvidia._probe import complete
 
-        return probe()
+            complete(facts)
+        return facts
 
     @staticmethod
     def scrub(facts: dict) -> dict:

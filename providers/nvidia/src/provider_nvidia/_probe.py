@@ -3,9 +3,11 @@
 It returns raw, JSON-native facts and never raises, prints, spawns a process or hangs:
 
 1. a cheap check for NVIDIA driver files (device nodes, the kernel module's /proc entry,
-   WSL's and Jetson's driver files): a few ``stat`` calls. When none exists the probe stops
-   here - no ``ctypes`` import, no library load - which is what nearly every machine pays;
-2. otherwise the driver calls, each recorded in ``calls`` with its return code and value, in
+   WSL's and Jetson's driver files): a few ``stat`` calls. It lives in the package's
+   ``__init__`` (``_first_facts``) because importing one more module costs about 0.3 ms of a
+   13-20 ms interpreter start here: when no driver file exists this module is never imported
+   - no ``ctypes`` import, no library load - which is what nearly every machine pays;
+2. otherwise (this module) the driver calls, each recorded in ``calls`` with its return code and value, in
    a daemon thread joined with a time cap (a wedged driver must not hang ``pip install``):
    NVML (``libnvidia-ml.so.1`` / ``nvml.dll``) through a minimal ctypes binding, then
    ``libcuda`` (``cuDriverGetVersion``, ``cuDeviceGetAttribute``) when NVML is absent or does
@@ -25,25 +27,6 @@ import sys
 #: driver takes forever. Override with PROVIDER_NVIDIA_TIMEOUT.
 DEFAULT_TIMEOUT_S = 10.0
 TIMEOUT_ENV = "PROVIDER_NVIDIA_TIMEOUT"
-#: Environment variables that change the answer, recorded with the facts.
-ENV_KEYS = (
-    "CUDA_VISIBLE_DEVICES",
-    "CUDA_DEVICE_ORDER",
-    "NV_VARIANT_PROVIDER_FORCE_CUDA_DRIVER_VERSION",
-    "NV_VARIANT_PROVIDER_FORCE_SM_ARCH",
-)
-
-# Files whose presence says an NVIDIA driver may answer. Without any of them NVML and libcuda
-# fail anyway (they need the device nodes), so looking further would only cost time.
-LINUX_DRIVER_FILES = (
-    "/proc/driver/nvidia/version",  # the kernel module is loaded (also seen in containers)
-    "/dev/nvidiactl",  # control node: bare metal and nvidia-container-toolkit containers
-    "/dev/dxg",  # WSL2 GPU paravirtualisation ...
-    "/usr/lib/wsl/lib/libcuda.so.1",  # ... with the Windows driver's libraries mapped in
-    "/dev/nvhost-ctrl-gpu",  # Jetson (nvgpu driver, JetPack <= 5)
-    "/etc/nv_tegra_release",  # Jetson L4T
-)
-
 # Buffer sizes from nvml.h (NVML_SYSTEM_DRIVER_VERSION_BUFFER_SIZE, NVML_DEVICE_NAME_V2_BUFFER_SIZE,
 # NVML_DEVICE_UUID_V2_BUFFER_SIZE).
 _DRIVER_VERSION_LEN = 80
@@ -53,17 +36,10 @@ _UUID_LEN = 96
 _CC_ATTRS = (75, 76)
 
 
-def probe() -> dict:
-    """Raw facts: platform, relevant environment, driver files, and the driver-call log."""
-    facts: dict = {"platform": {"system": _system(), "machine": _machine()}}
-    # os.environ, not sysio.getenv: importing sysio is not free, and the no-driver path reads
-    # no file; sysio is imported below only when there is a driver file to read.
-    env = {key: os.environ.get(key) for key in ENV_KEYS}
-    facts["env"] = env
-    files = [path for path in _driver_files() if _exists(path)]
-    facts["driver_files"] = files
-    facts["calls"] = []
-    facts["timed_out"] = False
+def complete(facts: dict) -> dict:
+    """Add to the first facts (``provider_nvidia._first_facts``: platform, environment, driver
+    files) the kernel module's version line and the log of the driver calls."""
+    files = facts.get("driver_files") or []
     if "/proc/driver/nvidia/version" in files:
         from provider_runtime import sysio
 
@@ -71,27 +47,15 @@ def probe() -> dict:
         facts["kernel_module"] = (
             text.splitlines()[0].strip() if isinstance(text, str) and text.strip() else None
         )
-    forced_both = env[ENV_KEYS[2]] and env[ENV_KEYS[3]]
-    if not files or forced_both:
-        return facts  # the fast path: nothing to ask (or both answers given by the user)
-    _call_driver_with_cap(facts, env)
+    _call_driver_with_cap(facts, facts.get("env") or {})
     return facts
 
 
-def _driver_files() -> tuple[str, ...]:
-    if sys.platform.startswith("linux"):
-        return LINUX_DRIVER_FILES
-    if sys.platform == "win32":
-        root = os.environ.get("WINDIR", "C:\\Windows")
-        return (os.path.join(root, "System32", "nvml.dll"), os.path.join(root, "System32", "nvcuda.dll"))
-    return ()  # macOS and others: no CUDA driver exists
+def probe() -> dict:
+    """Raw facts of this machine, the whole seam (what ``NvidiaPlugin.probe`` returns)."""
+    from provider_nvidia import NvidiaPlugin
 
-
-def _exists(path: str) -> bool:
-    try:
-        return os.path.exists(path)
-    except (OSError, ValueError):
-        return False
+    return NvidiaPlugin.probe()
 
 
 def _timeout() -> float:
@@ -339,14 +303,3 @@ def scrub(facts: dict) -> dict:
             tokens.append(token)
         env["CUDA_VISIBLE_DEVICES"] = ",".join(tokens)
     return facts
-
-
-def _system() -> str:
-    return {"linux": "Linux", "darwin": "Darwin", "win32": "Windows"}.get(sys.platform, sys.platform)
-
-
-def _machine() -> str:
-    try:
-        return os.uname().machine
-    except AttributeError:  # Windows
-        return os.environ.get("PROCESSOR_ARCHITECTURE", "")
