@@ -7,8 +7,6 @@ Importing this module costs nothing beyond the runtime: the seam (``_probe``) an
 are imported only when asked, and ``ctypes`` only when driver files exist.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 

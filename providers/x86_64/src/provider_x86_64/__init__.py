@@ -10,8 +10,6 @@ Build backends: :func:`provider_x86_64.compiler.compiler_flags` turns properties
 ``-march=x86-64-vN`` style flags (imported on demand, never on the installer's path).
 """
 
-from __future__ import annotations
-
 from provider_runtime import FeatureConfig, ProviderPlugin
 
 from provider_x86_64 import _rules

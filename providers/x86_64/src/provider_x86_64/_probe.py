@@ -15,8 +15,6 @@ Returns raw, JSON-native facts and never raises, never prints, never spawns a pr
   from IsProcessorFeaturePresent.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 

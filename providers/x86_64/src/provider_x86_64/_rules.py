@@ -24,8 +24,6 @@ The level is the highest psABI level whose every feature is usable (``LEVELS`` b
 Facts that do not even show the x86-64 baseline (a truncated or foreign recording) give ``[]``.
 """
 
-from __future__ import annotations
-
 from provider_runtime import FeatureConfig
 
 # == Tables (data) ==========================================================================
