@@ -9,11 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from provider_aarch64 import AArch64Plugin, _fast_facts, _probe, _rules, flags
 from provider_conformance import ProviderContract
 from provider_runtime import facts as runtime_facts
 from provider_runtime import sysio
-
-from provider_aarch64 import AArch64Plugin, _fast_facts, _probe, _rules, flags
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -72,11 +71,17 @@ def test_rhel8_hides_pac_but_graviton3_stays_84a() -> None:
 
 
 def test_hwcap_only_equals_cpuinfo_record() -> None:
-    assert load("synthetic-hwcap-only-graviton3-8.4a")["expected"] == load("linux-amazon-neoverse_v1-8.4a")["expected"]
+    assert (
+        load("synthetic-hwcap-only-graviton3-8.4a")["expected"]
+        == load("linux-amazon-neoverse_v1-8.4a")["expected"]
+    )
 
 
 def test_cpuinfo_only_equals_full_record() -> None:
-    assert load("synthetic-cpuinfo-only-neoverse_v2-9.1a")["expected"] == load("linux-rhel9-neoverse_v2-9.1a")["expected"]
+    assert (
+        load("synthetic-cpuinfo-only-neoverse_v2-9.1a")["expected"]
+        == load("linux-rhel9-neoverse_v2-9.1a")["expected"]
+    )
 
 
 def test_hidden_pac_bti_keeps_version() -> None:
@@ -98,7 +103,14 @@ def test_a64fx_has_sve_without_83a() -> None:
 
 
 def test_requirements_are_exact() -> None:
-    base = set().union(*_rules.VERSION_STEPS.values()) | {"sve", "sve2", "svebf16", "svei8mm", "lut", "faminmax"}
+    base = set().union(*_rules.VERSION_STEPS.values()) | {
+        "sve",
+        "sve2",
+        "svebf16",
+        "svei8mm",
+        "lut",
+        "faminmax",
+    }
     cpuinfo = "Features\t: " + " ".join(sorted(base)) + "\n"
     assert supported({"cpuinfo": cpuinfo})["version"][0] == "9.5a"
     # removing any one required feature of 8.4a drops to 8.3a (and every 9.x)
@@ -108,7 +120,9 @@ def test_requirements_are_exact() -> None:
 
 
 def test_no_sve2_means_no_9x_but_8x_continues() -> None:
-    names = set().union(*(_rules.VERSION_STEPS[v] for v in ("8a", "8.1a", "8.2a", "8.3a", "8.4a", "8.5a", "8.6a")))
+    names = set().union(
+        *(_rules.VERSION_STEPS[v] for v in ("8a", "8.1a", "8.2a", "8.3a", "8.4a", "8.5a", "8.6a"))
+    )
     got = supported({"cpuinfo": "Features : " + " ".join(sorted(names))})
     assert got["version"][0] == "8.6a"
 
@@ -128,10 +142,16 @@ def test_docker_desktop_implementer_zero() -> None:
 
 
 def test_32bit_and_foreign_machines_report_nothing() -> None:
-    for name in ("synthetic-raspberrypi4-32bit-kernel-none", "synthetic-raspberrypi4-32bit-cpuinfo-only-none",
-                 "linux-rhel7-haswell-x86_64-none", "synthetic-rosetta2-x86_64-python-none"):
+    for name in (
+        "synthetic-raspberrypi4-32bit-kernel-none",
+        "synthetic-raspberrypi4-32bit-cpuinfo-only-none",
+        "linux-rhel7-haswell-x86_64-none",
+        "synthetic-rosetta2-x86_64-python-none",
+    ):
         assert _rules.derive(load(name)["facts"]) == [], name
-    s390 = "vendor_id : IBM/S390\nfeatures\t: esan3 zarch stfle msa ldisp eimm dfp edat etf3eh highgprs te vx\n"
+    s390 = (
+        "vendor_id : IBM/S390\nfeatures\t: esan3 zarch stfle msa ldisp eimm dfp edat etf3eh highgprs te vx\n"
+    )
     assert _rules.derive({"cpuinfo": s390}) == []
 
 
@@ -159,7 +179,9 @@ def test_all_configs_cover_published_vocabulary() -> None:
 def test_every_hwcap_name_is_a_feature() -> None:
     names = {c.name for c in AArch64Plugin.get_all_configs()}
     assert set(_rules.HWCAP_BITS) | set(_rules.HWCAP2_BITS) | set(_rules.HWCAP3_BITS) <= names
-    assert len(_rules.HWCAP2_BITS) == 64 and _rules.HWCAP2_BITS[1] == "sve2" and _rules.HWCAP_BITS[22] == "sve"
+    assert (
+        len(_rules.HWCAP2_BITS) == 64 and _rules.HWCAP2_BITS[1] == "sve2" and _rules.HWCAP_BITS[22] == "sve"
+    )
 
 
 # -- explanations, facts checks ----------------------------------------------------------------
@@ -177,21 +199,28 @@ def test_report_names_the_bit_or_sysctl() -> None:
 
 
 def test_check_facts_names_the_field() -> None:
-    assert _rules.check_facts({"hwcap": "0x1"}) == ["field 'facts.hwcap' must be an integer or null, found str"]
+    assert _rules.check_facts({"hwcap": "0x1"}) == [
+        "field 'facts.hwcap' must be an integer or null, found str"
+    ]
     assert _rules.check_facts({"hwcap2": -1}) == ["field 'facts.hwcap2' must not be negative, found -1"]
     assert _rules.check_facts({"cpuinfo": 5}) == ["field 'facts.cpuinfo' must be a string or null, found int"]
     assert _rules.check_facts({"sysctl": {"hw.optional.arm.FEAT_SB": [1]}}) == [
-        "field 'facts.sysctl.hw.optional.arm.FEAT_SB' must be an integer or a string, found list"]
+        "field 'facts.sysctl.hw.optional.arm.FEAT_SB' must be an integer or a string, found list"
+    ]
     assert _rules.check_facts({"windows": {"pf": {"43": 1}}}) == [
-        "field 'facts.windows.pf.43' must be a boolean, found int"]
+        "field 'facts.windows.pf.43' must be a boolean, found int"
+    ]
     assert _rules.check_facts({"platform": {"machine": 7}}) == [
-        "field 'facts.platform.machine' must be a string, found int"]
+        "field 'facts.platform.machine' must be a string, found int"
+    ]
     assert _rules.check_facts(load("linux-asahi-m2-8.6a")["facts"]) == []
 
 
 def test_fast_facts_loader_agrees_with_runtime(tmp_path: Path) -> None:
     for path in sorted(FIXTURES.glob("*.json")):
-        assert _fast_facts(str(path), AArch64Plugin) == runtime_facts.load(str(path), AArch64Plugin), path.name
+        assert _fast_facts(str(path), AArch64Plugin) == runtime_facts.load(str(path), AArch64Plugin), (
+            path.name
+        )
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": 1, "provider": "aarch64", "facts": {"hwcap": "x"}}')
     assert _fast_facts(str(bad), AArch64Plugin) is None  # the runtime then reports the field
@@ -215,10 +244,14 @@ def test_linux_arm_probe_reads_auxv_and_cpuinfo(monkeypatch: pytest.MonkeyPatch)
     text = load("linux-rhel9-neoverse_v2-9.1a")["facts"]["cpuinfo"]
     monkeypatch.setattr(_probe, "_machine", lambda: "aarch64")
     monkeypatch.setattr(sys, "platform", "linux")
-    monkeypatch.setattr(sysio, "read_bytes", lambda path, offset=0, size=0: _auxv([(16, 1 << 22 | 3), (26, 2), (0, 0)]))
+    monkeypatch.setattr(
+        sysio, "read_bytes", lambda path, offset=0, size=0: _auxv([(16, 1 << 22 | 3), (26, 2), (0, 0)])
+    )
     monkeypatch.setattr(sysio, "read_text", lambda path, *a: text if path == "/proc/cpuinfo" else None)
     facts = _probe.probe()
-    assert facts["platform"]["machine"] == "aarch64" and facts["hwcap"] == (1 << 22 | 3) and facts["hwcap2"] == 2
+    assert (
+        facts["platform"]["machine"] == "aarch64" and facts["hwcap"] == (1 << 22 | 3) and facts["hwcap2"] == 2
+    )
     assert facts["cpuinfo"] == text
     assert supported(facts)["version"][0] == "9.1a"
     monkeypatch.setattr(sysio, "read_bytes", lambda *a, **k: (_ for _ in ()).throw(OSError(5, "injected")))
@@ -233,8 +266,13 @@ def test_non_arm_probe_is_platform_only() -> None:
 
 
 def _fresh(code: str, env: dict | None = None) -> dict:
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -252,8 +290,10 @@ def test_fast_path_imports_nothing_heavy(facts_file: str | None) -> None:
     if facts_file is None and os.uname().machine in ("aarch64", "arm64"):
         pytest.skip("the live path on Arm loads the tables by design")
     env = {"PROVIDER_AARCH64_FACTS": str(FIXTURES / f"{facts_file}.json")} if facts_file else {}
-    code = CHECK_IMPORTS.replace("r = P.get_supported_configs()",
-                                 "r = P.get_supported_configs()\nsys._loaded_before = set(sys.modules)")
+    code = CHECK_IMPORTS.replace(
+        "r = P.get_supported_configs()",
+        "r = P.get_supported_configs()\nsys._loaded_before = set(sys.modules)",
+    )
     out = _fresh(code, env)
     heavy = out["heavy"]
     if facts_file:  # replaying a facts file needs the tables, nothing else
@@ -273,8 +313,16 @@ def test_march_per_version() -> None:
 
 
 def test_compiler_flags() -> None:
-    assert flags.compiler_flags(["aarch64 :: version :: 8.4a", "aarch64 :: sve :: on"]) == ["-march=armv8.4-a+sve"]
-    assert flags.compiler_flags([("aarch64", "version", "9.0a"), ("aarch64", "version", "8.2a")]) == ["-march=armv8.2-a"]
-    assert flags.compiler_flags(["x86_64 :: level :: v3", "aarch64 :: asimddp :: on", "aarch64 :: cpuid :: on"]) == [
-        "-march=armv8-a+dotprod"]
-    assert flags.build_setup(["aarch64 :: i8mm :: on"]) == {"cflags": ["-march=armv8-a+i8mm"], "cxxflags": ["-march=armv8-a+i8mm"]}
+    assert flags.compiler_flags(["aarch64 :: version :: 8.4a", "aarch64 :: sve :: on"]) == [
+        "-march=armv8.4-a+sve"
+    ]
+    assert flags.compiler_flags([("aarch64", "version", "9.0a"), ("aarch64", "version", "8.2a")]) == [
+        "-march=armv8.2-a"
+    ]
+    assert flags.compiler_flags(
+        ["x86_64 :: level :: v3", "aarch64 :: asimddp :: on", "aarch64 :: cpuid :: on"]
+    ) == ["-march=armv8-a+dotprod"]
+    assert flags.build_setup(["aarch64 :: i8mm :: on"]) == {
+        "cflags": ["-march=armv8-a+i8mm"],
+        "cxxflags": ["-march=armv8-a+i8mm"],
+    }

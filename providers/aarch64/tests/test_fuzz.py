@@ -4,42 +4,68 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from provider_aarch64 import AArch64Plugin, _apple_windows, _probe, _rules
 from provider_conformance import contract
 
-from provider_aarch64 import AArch64Plugin, _probe, _rules
-
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70) | st.floats(allow_nan=False)
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False)
     | st.text(max_size=40),
-    lambda children: st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=12), children, max_size=5),
+    lambda children: (
+        st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=12), children, max_size=5)
+    ),
     max_leaves=20,
 )
 FEATURE_WORDS = st.sampled_from(_rules.FEATURE_ORDER + ("half", "thumb", "vfp", "neon", "garbage", ""))
 FEATURES_LINE = st.lists(FEATURE_WORDS, max_size=40).map(lambda ws: "Features\t: " + " ".join(ws))
 CPUINFO = st.lists(
-    FEATURES_LINE | st.text(max_size=60) | st.sampled_from(["CPU implementer\t: 0x41", "CPU part\t: 0xd4f", ":", ""]),
+    FEATURES_LINE
+    | st.text(max_size=60)
+    | st.sampled_from(["CPU implementer\t: 0x41", "CPU part\t: 0xd4f", ":", ""]),
     max_size=12,
 ).map("\n".join)
-FACT_KEYS = st.sampled_from(["platform", "hwcap", "hwcap2", "hwcap3", "cpuinfo", "sysctl", "windows", "other"])
+FACT_KEYS = st.sampled_from(
+    ["platform", "hwcap", "hwcap2", "hwcap3", "cpuinfo", "sysctl", "windows", "other"]
+)
 SYSCTL = st.dictionaries(
-    st.sampled_from(list(_rules.SYSCTL_FEAT) + list(_rules.SYSCTL_LEGACY) + ["hw.optional.arm64", "x"]),
-    st.integers(min_value=-2, max_value=3) | st.text(max_size=5) | st.none(), max_size=20,
+    st.sampled_from(
+        list(_apple_windows.SYSCTL_FEAT) + list(_apple_windows.SYSCTL_LEGACY) + ["hw.optional.arm64", "x"]
+    ),
+    st.integers(min_value=-2, max_value=3) | st.text(max_size=5) | st.none(),
+    max_size=20,
 )
 FACTS = st.fixed_dictionaries(
     {},
     optional={
-        "platform": st.fixed_dictionaries({}, optional={
-            "machine": st.sampled_from(["aarch64", "arm64", "ARM64", "x86_64", "armv7l", ""]) | JSON,
-            "bits": st.sampled_from([64, 32]) | JSON, "system": JSON}) | JSON,
+        "platform": st.fixed_dictionaries(
+            {},
+            optional={
+                "machine": st.sampled_from(["aarch64", "arm64", "ARM64", "x86_64", "armv7l", ""]) | JSON,
+                "bits": st.sampled_from([64, 32]) | JSON,
+                "system": JSON,
+            },
+        )
+        | JSON,
         "hwcap": st.integers(min_value=-1, max_value=2**64) | JSON,
         "hwcap2": st.integers(min_value=-1, max_value=2**64) | JSON,
         "hwcap3": st.integers(min_value=0, max_value=7) | JSON,
         "cpuinfo": CPUINFO | JSON,
         "sysctl": SYSCTL | JSON,
-        "windows": st.fixed_dictionaries({}, optional={
-            "pf": st.dictionaries(st.sampled_from([str(n) for n in _rules.WINDOWS_PF] + ["x"]), st.booleans() | JSON),
-            "cp": st.dictionaries(st.sampled_from(list(_rules.WINDOWS_ID_KEYS) + ["x"]),
-                                  st.integers(min_value=-1, max_value=2**64) | JSON)}) | JSON,
+        "windows": st.fixed_dictionaries(
+            {},
+            optional={
+                "pf": st.dictionaries(
+                    st.sampled_from([str(n) for n in _apple_windows.WINDOWS_PF] + ["x"]), st.booleans() | JSON
+                ),
+                "cp": st.dictionaries(
+                    st.sampled_from(list(_apple_windows.WINDOWS_ID_KEYS) + ["x"]),
+                    st.integers(min_value=-1, max_value=2**64) | JSON,
+                ),
+            },
+        )
+        | JSON,
     },
 )
 ALL = AArch64Plugin.get_all_configs()
@@ -92,5 +118,7 @@ def test_versions_never_exceed_their_requirements(names: set) -> None:
             need = set().union(*(_rules.VERSION_STEPS[s] for s in steps[: steps.index(v) + 1]))
         else:
             row = next(r for r in _rules.VERSIONS_9 if r[0] == v)
-            need = set().union(*(_rules.VERSION_STEPS[s] for s in steps[: steps.index(row[1]) + 1])) | set(row[3])
+            need = set().union(*(_rules.VERSION_STEPS[s] for s in steps[: steps.index(row[1]) + 1])) | set(
+                row[3]
+            )
         assert need <= names | {"fp", "asimd"}, (v, need - names)

@@ -95,7 +95,7 @@ def _darwin() -> dict:
     """The sysctls this provider knows about: ``{name: int or str}``, absent names left out."""
     import ctypes
 
-    from provider_aarch64 import _rules as t
+    from provider_aarch64 import _apple_windows as t
 
     libc = ctypes.CDLL(None, use_errno=True)
     sysctlbyname = libc.sysctlbyname
@@ -121,7 +121,7 @@ def _windows() -> dict:
     """``{"pf": {"<PF number>": bool}, "cp": {"CP 4030": int, ...}}``."""
     import ctypes
 
-    from provider_aarch64 import _rules as t
+    from provider_aarch64 import _apple_windows as t
 
     out: dict = {"pf": {}, "cp": {}}
     present = ctypes.windll.kernel32.IsProcessorFeaturePresent  # type: ignore[attr-defined]

@@ -18,16 +18,48 @@ from provider_aarch64._rules import VERSION_ORDER, march
 
 #: hwcap name -> ``-march`` modifier accepted by both GCC (>= 14) and Clang (>= 18).
 MODIFIERS: dict[str, str] = {
-    "crc32": "crc", "atomics": "lse", "asimdrdm": "rdm", "asimdrdmatomics": "lse+rdm",
-    "aes": "aes", "pmull": "aes", "sha1": "sha2", "sha2": "sha2", "sha3": "sha3",
-    "sha512": "sha3", "sm3": "sm4", "sm4": "sm4", "fphp": "fp16", "asimdhp": "fp16",
-    "asimddp": "dotprod", "asimdfhm": "fp16fml", "lrcpc": "rcpc", "flagm": "flagm",
-    "sb": "sb", "ssbs": "ssbs", "rng": "rng", "bf16": "bf16", "i8mm": "i8mm",
-    "sve": "sve", "sve2": "sve2", "sveaes": "sve2-aes", "svepmull": "sve2-aes",
-    "svebitperm": "sve2-bitperm", "svesha3": "sve2-sha3", "svesm4": "sve2-sm4",
-    "svei8mm": "sve+i8mm", "svebf16": "sve+bf16", "svef32mm": "f32mm", "svef64mm": "f64mm",
-    "sve2p1": "sve2p1", "sme": "sme", "sme2": "sme2", "smef64f64": "sme-f64f64",
-    "smei16i64": "sme-i16i64", "mops": "mops", "cssc": "cssc", "paca": "pauth",
+    "crc32": "crc",
+    "atomics": "lse",
+    "asimdrdm": "rdm",
+    "asimdrdmatomics": "lse+rdm",
+    "aes": "aes",
+    "pmull": "aes",
+    "sha1": "sha2",
+    "sha2": "sha2",
+    "sha3": "sha3",
+    "sha512": "sha3",
+    "sm3": "sm4",
+    "sm4": "sm4",
+    "fphp": "fp16",
+    "asimdhp": "fp16",
+    "asimddp": "dotprod",
+    "asimdfhm": "fp16fml",
+    "lrcpc": "rcpc",
+    "flagm": "flagm",
+    "sb": "sb",
+    "ssbs": "ssbs",
+    "rng": "rng",
+    "bf16": "bf16",
+    "i8mm": "i8mm",
+    "sve": "sve",
+    "sve2": "sve2",
+    "sveaes": "sve2-aes",
+    "svepmull": "sve2-aes",
+    "svebitperm": "sve2-bitperm",
+    "svesha3": "sve2-sha3",
+    "svesm4": "sve2-sm4",
+    "svei8mm": "sve+i8mm",
+    "svebf16": "sve+bf16",
+    "svef32mm": "f32mm",
+    "svef64mm": "f64mm",
+    "sve2p1": "sve2p1",
+    "sme": "sme",
+    "sme2": "sme2",
+    "smef64f64": "sme-f64f64",
+    "smei16i64": "sme-i16i64",
+    "mops": "mops",
+    "cssc": "cssc",
+    "paca": "pauth",
     "pacg": "pauth",
 }
 
@@ -47,7 +79,11 @@ def _split(prop: object) -> tuple[str, str, str] | None:
         if len(prop) == 2:
             return "aarch64", str(prop[0]), str(prop[1])
         return None
-    names = (getattr(prop, "namespace", "aarch64"), getattr(prop, "feature", None), getattr(prop, "value", None))
+    names = (
+        getattr(prop, "namespace", "aarch64"),
+        getattr(prop, "feature", None),
+        getattr(prop, "value", None),
+    )
     if names[1] is None or names[2] is None:
         return None
     return str(names[0]), str(names[1]), str(names[2])
