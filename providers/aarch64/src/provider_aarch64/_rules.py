@@ -128,10 +128,14 @@ VERSIONS_9: tuple[tuple[str, str, str | None, tuple[str, ...]], ...] = (
 #: Every version value, newest first (get_all_configs order). 9.x sorts before 8.x.
 VERSION_ORDER: tuple[str, ...] = tuple(v[0] for v in reversed(VERSIONS_9)) + tuple(reversed(VERSION_STEPS))
 
-#: ``-march`` spelling per version (GCC and Clang): 8a -> armv8-a, 8.4a -> armv8.4-a.
 def march(version: str) -> str:
-    """The ``-march=`` value for a version value (``"8.4a"`` -> ``"armv8.4-a"``)."""
-    return "armv" + version[:-1] + "-a"
+    """The ``-march=`` value for a version value, as GCC and Clang spell it: ``8a`` ->
+    ``armv8-a``, ``8.4a`` -> ``armv8.4-a``, ``9.0a`` -> ``armv9-a`` (neither accepts
+    ``armv9.0-a`` everywhere)."""
+    number = version[:-1]
+    if number.endswith(".0"):
+        number = number[:-2]
+    return "armv" + number + "-a"
 
 
 # == Rules ========================================================================================
