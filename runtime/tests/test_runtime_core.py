@@ -139,3 +139,44 @@ def test_sysio_does_not_block_on_a_fifo(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     assert sysio.read_text(str(fifo)) in ("", None)  # O_NONBLOCK: no writer, no wait
     assert sysio.read_bytes(str(fifo)) is None  # not a regular file
+
+
+def test_facts_parser_agrees_with_json_on_every_fixture() -> None:
+    from provider_runtime.facts import parse_json
+
+    root = Path(__file__).resolve().parents[2]
+    paths = sorted(root.glob("providers/*/tests/fixtures/*.json")) + sorted(root.glob("template/tests/fixtures/*.json"))
+    assert paths
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        assert parse_json(text) == json.loads(text), path.name
+
+
+@pytest.mark.parametrize("text", ["", "{", '{"a": 1} x', "[1,]", "nan", '{"a": NaN}', " \n[1, 2.5, true, null]\n"])
+def test_facts_parser_errors_like_json(text: str) -> None:
+    from provider_runtime.facts import parse_json
+
+    try:
+        expected = json.loads(text)
+    except ValueError as exc:
+        with pytest.raises(ValueError) as info:
+            parse_json(text)
+        assert str(info.value) == str(exc)
+    else:
+        got = parse_json(text)
+        assert repr(got) == repr(expected)
+
+
+def test_replaying_a_facts_file_imports_neither_json_nor_re(tmp_path: Path) -> None:
+    path = tmp_path / "f.json"
+    path.write_text(json.dumps({"format": 1, "provider": "template", "facts": {"cpu_count": 4, "byteorder": "little"}}))
+    code = (
+        "import sys; before = set(sys.modules)\n"
+        "from provider_template import TemplatePlugin as P\n"
+        "assert P.get_supported_configs()[0].values == ['4', '2', '1']\n"
+        "print(' '.join(sorted(m for m in set(sys.modules) - before if not m.startswith('provider_'))))\n"
+    )
+    proc = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "PROVIDER_TEMPLATE_FACTS": str(path)})
+    assert proc.returncode == 0, proc.stderr
+    assert set(proc.stdout.split()) <= {"_json"}

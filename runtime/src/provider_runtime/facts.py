@@ -14,12 +14,12 @@ Envelope (format 1)::
 The JSON Schema of the envelope is ``facts-envelope.schema.json`` beside this module; each
 provider documents the keys of its ``facts`` object in its README and checks them in its
 ``check_facts``. This module is imported only when a facts file is used (never on the live
-fast path), so it may use ``json``.
+fast path), but it is on the path of an install that replays a facts file
+(``PROVIDER_<NAME>_FACTS``), so it parses with the C scanner of ``_json`` alone: ``import json``
+pulls in ``re`` and ``json.decoder`` and costs about as much as the interpreter's own start-up.
+The full ``json`` module is imported only to word an error or to write a file.
 """
 
-from __future__ import annotations
-
-import json
 import os
 import sys
 
@@ -45,7 +45,7 @@ def load_envelope(path: str) -> dict:
     except OSError as exc:
         raise FactsError(f"facts file {path}: cannot read it ({exc.strerror or exc})") from None
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = parse_json(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise FactsError(f"facts file {path}: not UTF-8 text ({exc.reason})") from None
     except ValueError as exc:
@@ -62,6 +62,43 @@ def load_envelope(path: str) -> dict:
     if not isinstance(data.get("provider"), str):
         raise FactsError(f"facts file {path}: field 'provider' must be a namespace string")
     return data
+
+
+class _ScanContext:
+    """What ``_json.make_scanner`` reads from its context: ``json.loads``'s defaults."""
+
+    strict = True
+    object_hook = None
+    object_pairs_hook = None
+    parse_float = float
+    parse_int = int
+
+    def __init__(self) -> None:
+        self.memo: dict = {}
+
+    @staticmethod
+    def parse_constant(name: str) -> float:
+        return {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}[name]
+
+
+def parse_json(text: str) -> object:
+    """``json.loads(text)`` without importing ``json`` when the text is well formed.
+
+    Raises ``ValueError`` (``json.JSONDecodeError``) worded by the ``json`` module otherwise.
+    """
+    try:
+        import _json
+
+        scan = _json.make_scanner(_ScanContext())
+        start = len(text) - len(text.lstrip(" \t\n\r"))
+        value, end = scan(text, start)
+        if not text[end:].strip(" \t\n\r"):
+            return value
+    except (ImportError, StopIteration, ValueError, RecursionError):
+        pass
+    import json  # word the error exactly as json does (or parse, where _json is missing)
+
+    return json.loads(text)
 
 
 def load(path: str, plugin: type) -> dict:
@@ -97,6 +134,8 @@ def envelope(plugin: type, facts: dict, **extra: object) -> dict:
 
 def dumps(data: object) -> str:
     """Stable JSON text for facts files (sorted keys would reorder cpuid leaves; keep order)."""
+    import json
+
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -105,7 +144,7 @@ def dumps(data: object) -> str:
 _TYPE_NAMES = {str: "a string", int: "an integer", dict: "an object", list: "a list", bool: "a boolean"}
 
 
-def check_fields(facts: dict, fields: dict[str, tuple]) -> list[str]:
+def check_fields(facts: dict, fields: dict) -> list[str]:
     """Type-check optional top-level fields: ``{"cpuinfo": (str,), "xcr0": (int, None)}``.
 
     Missing fields are fine (a source the machine did not have); a present field of the wrong

@@ -7,8 +7,6 @@ probe, the tables and the rules are loaded only when needed, and on a non-Arm ma
 are never loaded at all.
 """
 
-from __future__ import annotations
-
 import os
 
 from provider_runtime import FeatureConfig, ProviderPlugin
@@ -56,19 +54,6 @@ class AArch64Plugin(ProviderPlugin):
 
         return _rules.all_configs()
 
-    @classmethod
-    def current_facts(cls) -> tuple[dict | None, str]:
-        """As :meth:`ProviderPlugin.current_facts`, but a usable facts file is read without
-        importing ``json`` (which imports ``re`` and costs about as much as the interpreter's
-        own start-up). Anything unusual falls back to the runtime's loader, which gives the
-        standard warning naming the file and the field."""
-        path = os.environ.get(cls.facts_env)
-        if path:
-            facts = _fast_facts(path, cls)
-            if facts is not None:
-                return facts, f"facts file {path} (from ${cls.facts_env})"
-        return super().current_facts()
-
 
 #: ``platform.machine`` spellings of a 64-bit Arm process (Linux, macOS, Windows).
 ARM64_MACHINES = ("aarch64", "arm64")
@@ -91,47 +76,3 @@ def platform_verdict(facts: dict) -> str | None:
     if isinstance(bits, int) and not isinstance(bits, bool) and bits != 64:
         return f"platform.bits is {bits}: a {bits}-bit process cannot run aarch64 code"
     return None
-
-
-def _fast_facts(path: str, plugin: type) -> dict | None:
-    """The facts of a well-formed facts file for ``plugin``, or None (let the runtime decide)."""
-    try:
-        import _json  # the C scanner alone: no ``re``, no ``json.decoder``
-
-        with open(path, "rb") as handle:
-            raw = handle.read(16 * 1024 * 1024 + 1)
-        if len(raw) > 16 * 1024 * 1024:
-            return None
-        text = raw.decode("utf-8")
-        scan = _json.make_scanner(_ScanContext())
-        start = len(text) - len(text.lstrip())
-        data, end = scan(text, start)
-        if text[end:].strip() or not isinstance(data, dict):
-            return None
-        facts = data.get("facts")
-        fmt = data.get("format")
-        if fmt != 1 or isinstance(fmt, bool) or data.get("provider") != plugin.namespace:
-            return None
-        if not isinstance(facts, dict) or plugin.check_facts(facts):
-            return None
-        return facts
-    except Exception:  # any oddity: the runtime's loader reports it properly
-        return None
-
-
-class _ScanContext:
-    """The attributes ``_json.make_scanner`` reads (the same defaults as ``json.loads``)."""
-
-    strict = True
-    object_hook = None
-    object_pairs_hook = None
-    parse_float = float
-    parse_int = int
-    memo: dict = {}
-
-    def __init__(self) -> None:
-        self.memo = {}
-
-    @staticmethod
-    def parse_constant(name: str) -> float:
-        return {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}[name]

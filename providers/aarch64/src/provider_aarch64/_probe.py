@@ -12,8 +12,6 @@ the facts are the platform alone.
   registry (winreg).
 """
 
-from __future__ import annotations
-
 import os
 import sys
 

@@ -14,8 +14,6 @@ The steps, each a function of the facts alone:
 Feature order is preference order for installers: ``version`` first, newest value first.
 """
 
-from __future__ import annotations
-
 from provider_runtime import FeatureConfig
 
 from provider_aarch64 import ARM64_MACHINES, platform_verdict

@@ -7,8 +7,6 @@ environment would find them and identified by reading their files with
 ``provider_runtime.libscan``; nothing is loaded into the installer's process.
 """
 
-from __future__ import annotations
-
 from provider_runtime import FeatureConfig, ProviderPlugin
 
 from provider_blas import _rules

@@ -9,8 +9,6 @@ OpenBLAS starts a thread pool at load, and whatever file sits on a search path w
 the installer), no process is spawned, nothing raises.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 

@@ -14,8 +14,6 @@ Features, in order (the first dominates installers' sorting):
    needs OpenBLAS >= 0.3.20 declares ``0.3.20``); omitted without OpenBLAS.
 """
 
-from __future__ import annotations
-
 from provider_runtime import FeatureConfig
 
 #: The published vocabulary (design/plugin-contract.md) first, then the values this provider

@@ -17,8 +17,6 @@ GPU UUIDs are read only when CUDA_VISIBLE_DEVICES names one, and :func:`scrub` r
 before facts are recorded. Nothing here decides anything: ``_rules.py`` reads the log.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 

@@ -15,8 +15,6 @@ The spellings, ranges and order of 1-3 are those of the reference provider
 values for architecture-specific (``90a``) and family-specific (``100f``) targets.
 """
 
-from __future__ import annotations
-
 from provider_runtime import FeatureConfig
 
 # -- vocabulary (the reference provider's, published) -----------------------------------------

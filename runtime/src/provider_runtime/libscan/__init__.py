@@ -65,8 +65,6 @@ subdirs=(), frameworks=(), root="") -> list[dict]``
 Limits: see README.md beside this file.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 import time

@@ -8,8 +8,6 @@ bloom words, buckets, chain). Dynamic information comes from the program headers
 the section headers, when present, give the exact ``.dynsym`` size and the ``.rodata`` extent.
 """
 
-from __future__ import annotations
-
 import struct
 
 from provider_runtime.libscan._file import Bad, BoundedFile

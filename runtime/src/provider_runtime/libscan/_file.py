@@ -8,8 +8,6 @@ each other), and raises :class:`Bad` for anything out of bounds. Nothing the fil
 trusted: a size field of 2**63 is just a reason to skip the file.
 """
 
-from __future__ import annotations
-
 from provider_runtime import sysio
 
 

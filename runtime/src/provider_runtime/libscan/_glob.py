@@ -6,8 +6,6 @@ Supported: ``*`` (any run of characters), ``?`` (one character), ``[abc]``, ``[a
 case-insensitive matching (Windows DLL names) lower-case both sides.
 """
 
-from __future__ import annotations
-
 
 def _class_end(pattern: str, i: int) -> int:
     """Index just past the ``]`` closing the class that starts at ``pattern[i] == '['``,

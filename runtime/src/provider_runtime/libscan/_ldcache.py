@@ -14,8 +14,6 @@ Formats, from glibc's ``sysdeps/generic/dl-cache.h``:
 The byte order is the host's (the cache is never shared between machines).
 """
 
-from __future__ import annotations
-
 import struct
 import sys
 
