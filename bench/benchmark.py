@@ -178,12 +178,12 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"{len(runnable)} cases x {args.rounds} rounds, interleaved; python {sys.version.split()[0]}, "
           f"{os.cpu_count()} CPUs")
-    print(f"{"case":72} {'venv':6} {'median ms':>10} {'x pass':>7} {'peak MiB':>8} {'x pass':>7}")
+    print(f"{'case':72} {'venv':6} {'median ms':>10} {'x pass':>7} {'peak MiB':>8} {'x pass':>7}")
     for row in rows:
         if "error" in row:
-            print(f"{row["label"][:72]:72} {row['venv']:6} {'(failed to run: see the case)':>35}")
+            print(f"{row['label'][:72]:72} {row['venv']:6} {'(failed to run: see the case)':>35}")
             continue
-        print(f"{row["label"][:72]:72} {row['venv']:6} {row['median_ms']:>10.2f} {row['ratio']:>7.3f} "
+        print(f"{row['label'][:72]:72} {row['venv']:6} {row['median_ms']:>10.2f} {row['ratio']:>7.3f} "
               f"{row['peak_rss_mib']:>8.1f} {row['rss_ratio']:>7.3f}")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n")
