@@ -282,14 +282,19 @@ def test_skips_with_reasons(tmp_path: Path) -> None:
 def test_unreadable_through_sysio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "libok.so"
     path.write_bytes(B.synth_elf())
-    monkeypatch.setattr(sysio, "read_bytes", lambda *a, **k: None)
+    monkeypatch.setattr(sysio, "open_reader", lambda path: None)
     assert libscan.read_library(str(path))["error"] == "unreadable"
 
     def boom(*a, **k):
         raise OSError(5, "injected")
 
-    monkeypatch.setattr(sysio, "read_bytes", boom)
+    class Raising:
+        read = staticmethod(boom)
+        close = staticmethod(lambda: None)
+
+    monkeypatch.setattr(sysio, "open_reader", lambda path: Raising())
     assert libscan.read_library(str(path))["error"].startswith("malformed (OSError")
+    monkeypatch.setattr(sysio, "read_bytes", boom)
     monkeypatch.setattr(sysio, "listdir", boom)
     # listing and cache faults are contained too: no location raises
     locs = libscan.find_candidates(["lib*"], system="linux", root=str(tmp_path), env={})
@@ -309,16 +314,28 @@ def test_hostile_hash_chain_is_bounded(tmp_path: Path) -> None:
 
 
 def _count_reads(monkeypatch: pytest.MonkeyPatch) -> dict:
-    real = sysio.read_bytes
-    stats = {"bytes": 0, "calls": 0, "largest": 0}
+    real = sysio.open_reader
+    stats = {"bytes": 0, "calls": 0, "largest": 0, "opens": 0}
 
-    def counting(path, offset=0, size=1 << 16):
-        stats["calls"] += 1
-        stats["bytes"] += size
-        stats["largest"] = max(stats["largest"], size)
-        return real(path, offset, size)
+    class Counting:
+        def __init__(self, reader):
+            self.reader = reader
 
-    monkeypatch.setattr(sysio, "read_bytes", counting)
+        def read(self, offset, size):
+            stats["calls"] += 1
+            stats["bytes"] += size
+            stats["largest"] = max(stats["largest"], size)
+            return self.reader.read(offset, size)
+
+        def close(self):
+            self.reader.close()
+
+    def opening(path):
+        stats["opens"] += 1
+        reader = real(path)
+        return Counting(reader) if reader else None
+
+    monkeypatch.setattr(sysio, "open_reader", opening)
     return stats
 
 

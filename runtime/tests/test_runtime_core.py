@@ -180,3 +180,16 @@ def test_replaying_a_facts_file_imports_neither_json_nor_re(tmp_path: Path) -> N
                           env={**os.environ, "PROVIDER_TEMPLATE_FACTS": str(path)})
     assert proc.returncode == 0, proc.stderr
     assert set(proc.stdout.split()) <= {"_json"}
+
+
+def test_file_reader(tmp_path: Path) -> None:
+    path = tmp_path / "f"
+    path.write_bytes(bytes(range(100)))
+    with sysio.open_reader(str(path)) as reader:
+        assert reader.read(10, 5) == bytes(range(10, 15))
+        assert reader.read(98, 10) == bytes([98, 99])
+        assert reader.read(-1, 5) is None
+        assert reader.read(2**70, 5) is None
+    assert reader.read(0, 1) is None  # closed
+    assert sysio.open_reader(str(tmp_path)) is None
+    assert sysio.open_reader(str(tmp_path / "missing")) is None

@@ -249,7 +249,8 @@ class ProviderContract:
     def test_faults_in_reads(
         self, fault: str, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture
     ) -> None:
-        """Every file the seam reads through ``provider_runtime.sysio`` missing, empty,
+        """Every file the seam reads through ``provider_runtime.sysio`` (``read_text``,
+        ``read_bytes``, ``open_reader``, ``listdir``) missing, empty,
         truncated, garbage or raising: the plugin returns a valid result and prints nothing."""
         from provider_runtime import sysio
 
@@ -279,8 +280,24 @@ class ProviderContract:
             value = real_bytes(path, offset, size)
             return value[: len(value) // 2] if value else value
 
+        class Reader:  # sysio.open_reader's FileReader, with the same faults
+            def __init__(self, path: str) -> None:
+                self.path = path
+
+            def read(self, offset: int, size: int) -> bytes | None:
+                return data(self.path, offset, size)
+
+            def close(self) -> None:
+                pass
+
+        def reader(path: str) -> Reader | None:
+            if fault == "raising":
+                raise OSError(5, "injected I/O error", path)
+            return None if fault == "missing" else Reader(path)
+
         monkeypatch.setattr(sysio, "read_text", text)
         monkeypatch.setattr(sysio, "read_bytes", data)
+        monkeypatch.setattr(sysio, "open_reader", reader)
         if fault in ("missing", "raising"):
             monkeypatch.setattr(sysio, "listdir", lambda path: [] if fault == "missing" else (_ for _ in ()).throw(OSError(5, "injected")))
         problems = []

@@ -399,7 +399,17 @@ def _read(path, record, symbols, prefixes, strings, opts, host_arch) -> None:
     if st.st_size < 16:
         raise Bad(f"too small to be a library ({st.st_size} bytes)")
     f = BoundedFile(path, st.st_size, opts["max_read"], opts["max_calls"])
-    head = f.read(0, min(64, st.st_size))
+    try:
+        _identify(f, st.st_size, record, symbols, prefixes, strings, opts, host_arch)
+    finally:
+        f.close()
+
+
+def _identify(f, size, record, symbols, prefixes, strings, opts, host_arch) -> None:
+    """Dispatch on the file's magic to the ELF, PE or Mach-O reader."""
+    from provider_runtime.libscan._file import Bad
+
+    head = f.read(0, min(64, size))
     if head[:4] == b"\x7fELF":
         if len(head) < 52:
             raise Bad("truncated ELF header")

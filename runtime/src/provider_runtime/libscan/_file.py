@@ -1,8 +1,8 @@
 """Bounded, fault-injectable reads of one candidate file.
 
 Every byte the binary readers look at comes through :class:`BoundedFile`, which reads with
-``provider_runtime.sysio.read_bytes`` (called through the module, so the conformance harness
-can inject faults), checks every offset and size against the file's size and the caller's
+a ``provider_runtime.sysio.open_reader`` (called through the module, so the conformance harness
+can inject faults; the file is opened once, not per read), checks every offset and size against the file's size and the caller's
 budgets before reading, keeps a small block cache (the readers make many tiny reads close to
 each other), and raises :class:`Bad` for anything out of bounds. Nothing the file says is
 trusted: a size field of 2**63 is just a reason to skip the file.
@@ -38,6 +38,13 @@ class BoundedFile:
         self.bytes_read = 0
         self.calls = 0
         self._cache: dict[int, bytes] = {}
+        self._reader = None  # opened at the first read; see close()
+
+    def close(self) -> None:
+        """Close the underlying file (reads after this fail as unreadable)."""
+        reader, self._reader = self._reader, False
+        if reader:
+            reader.close()
 
     def _fetch(self, offset: int, size: int) -> bytes:
         self.calls += 1
@@ -46,7 +53,9 @@ class BoundedFile:
             raise Bad(f"read budget exhausted ({self.max_calls} reads)")
         if self.bytes_read > self.max_read:
             raise Bad(f"read budget exhausted ({self.max_read} bytes)")
-        data = sysio.read_bytes(self.path, offset, size)
+        if self._reader is None:
+            self._reader = sysio.open_reader(self.path) or False
+        data = self._reader.read(offset, size) if self._reader else None
         if data is None:
             raise Bad("unreadable")
         if not isinstance(data, bytes):
