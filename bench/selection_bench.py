@@ -105,7 +105,8 @@ class _Null:
 
 # One distinct no-op plugin per namespace (variantlib keys plugins by their plugin-api): the
 # floor of a selection, i.e. everything but the providers' own work.
-Null_x86_64, Null_aarch64, Null_nvidia, Null_blas_lapack, Null_mpi = (type(f"Null_{i}", (_Null,), {}) for i in range(5))
+Null_x86_64, Null_aarch64, Null_nvidia, Null_blas_lapack, Null_mpi = (
+    type(f"Null_{i}", (_Null,), {}) for i in range(5))
 
 X86_64 = _adapt("provider_variant_x86_64.plugin", "X8664Plugin", "x86_64")
 AArch64 = _adapt("provider_variant_aarch64.plugin", "AArch64Plugin", "aarch64")
@@ -263,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         cases.append((f"provider {ns} alone, peer (shim)", py_peers,
                       f"from {module} import {cls}\n{cls}.get_supported_configs()", peer_env))
 
-    for label, py, code, env in cases:  # warm-up, and fail early on a broken case
+    for _label, py, code, env in cases:  # warm-up, and fail early on a broken case
         run(py, code, env)
     times: dict[str, list[float]] = {c[0]: [] for c in cases}
     for _ in range(args.rounds):
@@ -292,8 +293,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nfull selection: ours {med['FULL selection, ours']:.1f} ms, peers "
           f"{med['FULL selection, peers']:.1f} ms: peers / ours = {ratio:.2f}")
     floor = med["FULL selection, no-op providers (floor)"]
-    print(f"providers' own share in situ (full minus the no-op floor {floor:.1f} ms): ours "
-          f"{med['FULL selection, ours'] - floor:.1f} ms, peers {med['FULL selection, peers'] - floor:.1f} ms")
+    print(f"providers' own share in situ (full minus the no-op floor {floor:.1f} ms): "
+          f"ours {med['FULL selection, ours'] - floor:.1f} ms, "
+          f"peers {med['FULL selection, peers'] - floor:.1f} ms")
     print("\nwhere the time goes (instrumented runs, medians, ms):")
     for name in ("ours", "peers"):
         p = phases[name]

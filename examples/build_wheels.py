@@ -139,8 +139,8 @@ def generate_index(out: Path) -> None:
 def build_demo(out: Path, workdir: Path) -> None:
     """variant-demo: four compiled levels, the null variant and the plain wheel."""
     src = HERE / "demo_pkg"
-    built = dict(zip(DEMO_VARIANTS, _parallel(
-        lambda label: build_wheel(src, workdir, level_flags(label)), list(DEMO_VARIANTS))))
+    wheels = _parallel(lambda label: build_wheel(src, workdir, level_flags(label)), list(DEMO_VARIANTS))
+    built = dict(zip(DEMO_VARIANTS, wheels, strict=True))
     jobs = [(built[label], label, props) for label, props in DEMO_VARIANTS.items()]
     jobs.append((built["v1"], None, []))
     _parallel(lambda job: make_variant(job[0], out, src / "pyproject.toml", job[1], job[2]), jobs)

@@ -41,7 +41,8 @@ MACHINES: dict[str, tuple[str, dict[str, str]]] = {
     "vm-avx512-xcr0-off": (
         "VM whose CPUID shows AVX-512 but whose OS did not enable ZMM state in XCR0: v3",
         {"x86_64": "synthetic-avx512-cpuid-xcr0-lacks-zmm-v3"}),
-    "graviton3": ("AWS Graviton3 (aarch64): the x86_64 provider reports nothing (a real installer would already skip linux_x86_64 wheels by platform tag); ArmPL and OpenBLAS",
+    # A real installer would already skip linux_x86_64 wheels there by platform tag.
+    "graviton3": ("AWS Graviton3 (aarch64): no x86_64 properties; ArmPL and OpenBLAS",
                   {"x86_64": "linux-amazon-neoverse_n1-not-x86",
                    "aarch64": "linux-amazon-neoverse_v1-8.4a",
                    "blas_lapack": "linux-graviton3-armpl-openblas"}),

@@ -19,7 +19,8 @@ def build_info() -> dict:
     except metadata.PackageNotFoundError:
         text = None
     if text:
-        for label, props in json.loads(text).get("variants", {}).items():
-            properties = [f"{ns} :: {feat} :: {val}" for ns, feats in props.items()
-                          for feat, vals in feats.items() for val in vals]
+        # A wheel's variant.json describes exactly one variant: its own.
+        label, props = next(iter(json.loads(text).get("variants", {}).items()))
+        properties = [f"{ns} :: {feat} :: {val}" for ns, feats in props.items()
+                      for feat, vals in feats.items() for val in vals]
     return {"package": "variant-declared", "variant_label": label, "variant_properties": properties}

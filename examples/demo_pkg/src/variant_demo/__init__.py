@@ -22,10 +22,10 @@ def build_info() -> dict:
     except metadata.PackageNotFoundError:
         text = None
     if text:
-        variants = json.loads(text).get("variants", {})
-        for label, props in variants.items():
-            properties = [f"{ns} :: {feat} :: {val}" for ns, feats in props.items()
-                          for feat, vals in feats.items() for val in vals]
+        # A wheel's variant.json describes exactly one variant: its own.
+        label, props = next(iter(json.loads(text).get("variants", {}).items()))
+        properties = [f"{ns} :: {feat} :: {val}" for ns, feats in props.items()
+                      for feat, vals in feats.items() for val in vals]
     return {
         "package": "variant-demo",
         "build_level": _native.build_level(),
