@@ -22,6 +22,7 @@ left out of the declared package, with a note on stderr).
 from __future__ import annotations
 
 import argparse
+import importlib
 import importlib.util
 import os
 import shutil
@@ -68,10 +69,10 @@ DECLARED_VARIANTS = {
     "openblas64": ["blas_lapack :: provider :: openblas", "blas_lapack :: interface :: ilp64"],
 }
 
-#: namespace -> the provider module that must be importable to validate and select it.
-PROVIDER_MODULES = {"x86_64": "provider_x86_64", "nvidia": "provider_nvidia",
-                    "blas_lapack": "provider_blas", "mpi": "provider_mpi",
-                    "aarch64": "provider_aarch64"}
+#: namespace -> the provider's plugin-api, which must load to validate and select it.
+PROVIDER_APIS = {"x86_64": "provider_x86_64:X86_64Plugin", "nvidia": "provider_nvidia:NvidiaPlugin",
+                 "blas_lapack": "provider_blas:BlasPlugin", "mpi": "provider_mpi:MpiPlugin",
+                 "aarch64": "provider_aarch64:AArch64Plugin"}
 
 
 #: The ``variantlib`` command of this interpreter (its console script may not be on PATH).
@@ -86,10 +87,25 @@ def level_flags(level: str) -> list[str]:
     return compiler_flags([f"x86_64 :: level :: {level}"])
 
 
+def provider_ready(namespace: str, variants: dict[str, list[str]]) -> bool:
+    """True when the provider of ``namespace`` loads and knows every value ``variants`` use
+    (a provider still being written, or absent, is not ready)."""
+    module, cls = PROVIDER_APIS[namespace].split(":")
+    if importlib.util.find_spec(module) is None:
+        return False
+    try:
+        plugin = getattr(importlib.import_module(module), cls)
+        known = {(f.name, v) for f in plugin.get_all_configs() for v in f.values}
+    except Exception:  # noqa: BLE001 - any failure means "not usable yet"
+        return False
+    used = {tuple(x.strip() for x in p.split("::")) for props in variants.values() for p in props}
+    return all((feature, value) in known for ns, feature, value in used if ns == namespace)
+
+
 def missing_namespaces(variants: dict[str, list[str]]) -> set[str]:
-    """Namespaces used by ``variants`` whose provider is not importable here."""
+    """Namespaces used by ``variants`` whose provider is not ready here."""
     used = {p.split("::")[0].strip() for props in variants.values() for p in props}
-    return {ns for ns in used if importlib.util.find_spec(PROVIDER_MODULES[ns]) is None}
+    return {ns for ns in used if not provider_ready(ns, variants)}
 
 
 def _run(cmd: list[str], **kw) -> None:

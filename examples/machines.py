@@ -29,7 +29,7 @@ DEFAULTS = {
     "aarch64": "linux-rhel7-haswell-x86_64-none",
     "nvidia": "linux-no-driver",
     "blas_lapack": "linux-no-blas-x86_64-intel",
-    "mpi": "linux-no-mpi",
+    "mpi": "linux-debian12-x86_64-no-mpi",
 }
 
 #: name -> (description, {namespace: fixture name or path})
@@ -76,11 +76,11 @@ MACHINES: dict[str, tuple[str, dict[str, str]]] = {
         "nvidia": "examples/machines/linux-h100-cuda12.8-sm90.json",
         "blas_lapack": "linux-debian12-x86_64-amd-openblas-blis-reference-mkl-wheels"}),
     "openmpi-only": ("Haswell host with only Open MPI (libmpi.so.40) installed",
-                     {"mpi": "linux-debian12-openmpi"}),
+                     {"mpi": "examples/machines/linux-debian12-x86_64-openmpi4-only.json"}),
     "h100-cuda12.8-openmpi": ("H100 with CUDA 12.8 and Open MPI", {
         "x86_64": "linux-unknown-sapphirerapids-v4",
         "nvidia": "examples/machines/linux-h100-cuda12.8-sm90.json",
-        "mpi": "linux-debian12-openmpi"}),
+        "mpi": "examples/machines/linux-debian12-x86_64-openmpi4-only.json"}),
 }
 
 

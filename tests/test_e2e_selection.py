@@ -44,8 +44,9 @@ def _load(name: str):
 machines = _load("machines")
 build_wheels = _load("build_wheels")
 
-MPI_MISSING = importlib.util.find_spec("provider_mpi") is None
-MPI_REASON = "provider-mpi (providers/mpi, namespace mpi) is not installed: MPI cases cannot run yet"
+MPI_MISSING = "mpi" in build_wheels.missing_namespaces(build_wheels.DECLARED_VARIANTS)
+MPI_REASON = ("provider-mpi (providers/mpi, namespace mpi) is not installed or does not load / know "
+              "'mpi :: abi :: openmpi|mpich' yet: the MPI cases cannot run")
 
 #: machine -> (variant-demo label, variant-declared label). Why each one is right:
 #: - demo: the highest x86-64 level the x86_64 provider reports (level is its first feature; the
@@ -179,8 +180,11 @@ def test_every_machine_has_an_expectation() -> None:
 def test_selection_on_recorded_machine(wheelhouse: Path, machine: str) -> None:
     if machine in MPI_MACHINES and MPI_MISSING:
         pytest.skip(MPI_REASON)
-    missing = {ns: str(p) for ns, p in machines.missing_facts(machine).items()
-               if not (ns == "mpi" and MPI_MISSING)}
+    missing = {ns: str(p) for ns, p in machines.missing_facts(machine).items()}
+    if "mpi" in missing and not MPI_MISSING:
+        # Without a no-MPI facts file the mpi provider would probe this host live.
+        pytest.skip(f"providers/mpi is ready but its facts file {missing.pop('mpi')} is not there yet")
+    missing.pop("mpi", None)
     assert not missing, f"facts files of {machine} are missing: {missing}"
     demo_label, declared_label = EXPECTED[machine]
     got = select(wheelhouse, machine=machine)
