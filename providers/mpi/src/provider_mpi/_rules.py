@@ -71,8 +71,11 @@ ROOT_VARS = ("I_MPI_ROOT", "CRAY_MPICH_DIR", "MPI_HOME", "MPI_ROOT", "MSMPI_BIN"
 #: dynamic loader's default (mpi4py/_mpiabi.py, _dlopen_rpath), then everything else.
 DEFAULT_LOCATION_ORDER = ("python-env", "site-packages", "conda", "LD_LIBRARY_PATH", "ld.so.cache", "standard",
                           "DYLD_LIBRARY_PATH", "DYLD_FALLBACK_LIBRARY_PATH", "PATH")
+#: Host (uname / PROCESSOR_ARCHITECTURE) and library (libscan's ELF, Mach-O, PE) machine names
+#: mapped to one spelling; ELF says "ppc64" for both endiannesses of POWER.
 HOST_ARCH = {"amd64": "x86_64", "x86_64": "x86_64", "x64": "x86_64", "arm64": "aarch64", "aarch64": "aarch64",
-             "i386": "x86", "i686": "x86", "x86": "x86"}
+             "i386": "x86", "i686": "x86", "x86": "x86", "ppc64le": "ppc64", "ppc64": "ppc64",
+             "armv7l": "arm", "armv8l": "arm", "arm": "arm"}
 MPI_ENTRY_POINTS = ("MPI_Init", "MPI_Get_library_version")
 
 
@@ -380,6 +383,11 @@ def _libmpi_match(rec: dict, entries: list[str], windows: bool) -> int | None:
         if "/" in entry or "\\" in entry:
             e = _norm(entry, windows).rstrip("/")
             if any(p == e or (p.startswith(e + "/") and "/" not in p[len(e) + 1:]) for p in paths):
+                return pos
+            # the soname link beside the real file (merged /usr: found as /lib/..., named /usr/lib/...)
+            folder, _, name = e.rpartition("/")
+            real = _norm(_str(rec.get("realpath")), windows)
+            if name in names and real.rpartition("/")[0] == folder:
                 return pos
         elif entry.lower() in names:
             return pos
