@@ -161,13 +161,16 @@ def parse_version(text: str, start: int = 0) -> tuple[int, ...] | None:
 
 def _versions_after(texts: list[str], marker: str) -> list[tuple[int, ...]]:
     out = []
-    for text in texts:
+    for text in texts[:8]:
+        text = text[:4096]  # a version sits near its marker; a hostile string costs no more
         at = text.find(marker)
-        while at >= 0 and len(out) < 8:
+        tries = 0
+        while at >= 0 and tries < 16:
             v = parse_version(text, at + len(marker))
             if v:
                 out.append(v)
             at = text.find(marker, at + 1)
+            tries += 1
     return out
 
 
