@@ -50,16 +50,18 @@ SYMBOLS = [
     "ompi_mpi_comm_self", "I_MPI_Check_image_status", "MPI_Abi_get_version", "MSMPI_Get_version",
     "MPII_Version_string", "MPI_Get_library_version", "MPI_Init",
 ]
-#: Strings searched in read-only data. The library's own version banner is a printf format
-#: ("Open MPI v%d.%d.%d", "MPICH Version:\t%s"), so the version is taken from strings that
-#: embed it: Open MPI's MCA help text "Whether this <ident> installation supports ..." (the
-#: ident string defaults to the version), source paths "/openmpi-5.0.11/..." and
-#: "/mpich-5.0.2/..." (assertion file names), Debian's "-ffile-prefix-map=/build/mpich-.../
-#: mpich-4.0.2=." in MPICH's recorded compiler flags. Vendor banners mark derivatives.
-STRINGS = [
-    "Whether this ", "/openmpi-", "/mpich-", "MPICH Version", "Intel(R) MPI Library",
-    "MVAPICH", "CRAY MPICH", "Spectrum MPI",
-]
+#: Strings searched in read-only data, only where the symbols leave a question (see
+#: :func:`_strings_for`). The library's own version banner is a printf format ("Open MPI
+#: v%d.%d.%d", "MPICH Version:\t%s"), so versions are taken from strings that embed them:
+#: Open MPI's MCA help text "Whether this <ident> installation supports ..." (the ident string
+#: defaults to the version), source paths "/openmpi-5.0.11/..." and "/mpich-5.0.2/..."
+#: (assertion file names), Debian's "-ffile-prefix-map=/build/mpich-.../mpich-4.0.2=." in
+#: MPICH's recorded compiler flags. Vendor banners mark MPICH derivatives.
+OPENMPI_STRINGS = ["Whether this ", "/openmpi-"]
+MPICH_STRINGS = ["/mpich-"]
+DERIVATIVE_STRINGS = ["MVAPICH", "CRAY MPICH", "MPICH Version", "Intel(R) MPI Library"]
+#: Every string any record may carry (what a reader of the facts may find under "strings").
+STRINGS = OPENMPI_STRINGS + MPICH_STRINGS + DERIVATIVE_STRINGS
 LAUNCHERS = ("mpiexec",)
 MAX_PATH_ENTRIES = 256
 MAX_LINK_HOPS = 16
@@ -84,14 +86,17 @@ def probe() -> dict:
             for p in env.get(name, "").split(os.pathsep):
                 if p and p not in prefixes:
                     prefixes.append(p)
+        # Symbols first (hash look-ups: cheap), then strings only where they decide something.
         scan = libscan.scan(
-            [{"patterns": NAMES, "symbols": SYMBOLS, "strings": STRINGS}],
+            [{"patterns": NAMES, "symbols": SYMBOLS}],
             prefixes=prefixes,
             extra=_extra_dirs(env, system),
         )
         facts["locations"] = scan["locations"]
         facts["libraries"] = scan["libraries"]
         _libmpi_files(env.get("MPI4PY_LIBMPI", ""), facts["libraries"], libscan)
+        for rec in facts["libraries"]:
+            _add_strings(rec, libscan)
     except Exception as exc:  # never raise from the seam: no scan is a fact too
         facts["scan_error"] = f"{type(exc).__name__}: {exc}"[:300]
         facts["locations"] = []
@@ -163,10 +168,42 @@ def _libmpi_files(value: str, libraries: list, libscan) -> None:
             real = entry
         known = next((r for r in libraries if isinstance(r, dict) and r.get("realpath") == real), None)
         if known is None:
-            known = libscan.read_library(entry, symbols=SYMBOLS, strings=[s.encode() for s in STRINGS])
+            known = libscan.read_library(entry, symbols=SYMBOLS)
             known["found"] = []
             libraries.append(known)
         known["found"].append({"location": "MPI4PY_LIBMPI", "path": entry})
+
+
+def _strings_for(rec: dict) -> list:
+    """The string searches that can still change what ``rec`` is identified as, in order; a
+    search stops at the first hit of every pattern (``max_strings=1``), a miss reads all of
+    the read-only data, so the likely hit goes first and settled questions are not asked:
+    Intel MPI and MS-MPI are known by their exports, Open MPI needs only its version, and an
+    MPICH-lineage library that names its own "/mpich-x.y.z" source tree is MPICH itself."""
+    symbols = rec.get("symbols") or ()
+    if rec.get("error") is not None or not ({"MPI_Init", "MPI_Get_library_version"} & set(symbols)):
+        return []
+    if "I_MPI_Check_image_status" in symbols or "MSMPI_Get_version" in symbols:
+        return []
+    if "ompi_mpi_comm_self" in symbols:
+        return [OPENMPI_STRINGS]
+    return [MPICH_STRINGS, DERIVATIVE_STRINGS]
+
+
+def _add_strings(rec: dict, libscan) -> None:
+    """Second, targeted read of one record: the strings :func:`_strings_for` asks for."""
+    if not isinstance(rec, dict):
+        return
+    rec["strings"] = {}
+    for patterns in _strings_for(rec):
+        more = libscan.read_library(rec.get("path"), strings=[p.encode() for p in patterns], max_strings=1)
+        if more.get("error") is not None:
+            rec["error"] = more["error"]  # changed under us or unreadable the second time
+            rec.pop("strings", None)
+            return
+        rec["strings"].update(more.get("strings") or {})
+        if rec["strings"]:
+            return
 
 
 def _launchers(path_value: str, system: str) -> list:

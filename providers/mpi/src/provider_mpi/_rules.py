@@ -246,8 +246,8 @@ def identify(rec: object) -> tuple[str | None, str | None, str]:
 
     if "MSMPI_Get_version" in symbols or stem == "msmpi":
         impl, why = "msmpi", "exports MSMPI_Get_version" if "MSMPI_Get_version" in symbols else "msmpi.dll"
-    elif has("Spectrum MPI") or stem == "libmpi_ibm":
-        impl, why = "spectrum", "IBM Spectrum MPI (banner / libmpi_ibm)"
+    elif stem == "libmpi_ibm":
+        impl, why = "spectrum", "IBM Spectrum MPI's libmpi_ibm"
     elif "ompi_mpi_comm_self" in symbols:
         impl, why = "openmpi", "exports ompi_mpi_comm_self"
     elif "I_MPI_Check_image_status" in symbols or has("Intel(R) MPI Library") or stem == "impi":
@@ -255,7 +255,8 @@ def identify(rec: object) -> tuple[str | None, str | None, str]:
                                  else "Intel(R) MPI Library banner / impi.dll")
     elif has("MVAPICH"):
         impl, why = "mvapich", "MVAPICH banner"
-    elif has("CRAY MPICH") or stem.startswith(CRAY_STEMS):
+    elif has("CRAY MPICH") or stem.startswith(CRAY_STEMS) or any(
+            "/cray/pe/mpich/" in p or "/lib-abi-mpich/" in p for p in _paths(rec, False)):
         impl, why = "craympich", "HPE Cray MPICH (banner / library name)"
     elif has("MPICH Version") or has("/mpich-") or "MPII_Version_string" in symbols:
         impl, why = "mpich", "MPICH banner / MPII_Version_string"
