@@ -21,7 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = Path(os.environ.get("SUITE_VENV", ROOT / ".venv"))
 #: Test-only dependencies (the conformance harness pins the released variantlib itself).
-TEST_REQUIREMENTS = ["pytest>=8", "hypothesis>=6", "pytest-mock>=3", "setuptools>=77", "wheel"]
+TEST_REQUIREMENTS = [
+    "pytest>=8", "hypothesis>=6", "pytest-mock>=3", "setuptools>=77", "wheel",
+    # the end-to-end tests build variant wheels with variantlib's own commands (needs `build`)
+    "variantlib[cli]==0.2.2",
+]
 
 
 def _python() -> Path:
