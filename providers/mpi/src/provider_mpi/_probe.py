@@ -18,8 +18,17 @@ from provider_runtime import sysio
 
 #: Environment variables recorded because they change the answer (see README "Environment").
 ENV_NAMES = (
-    "MPI4PY_LIBMPI", "MPI4PY_MPIABI", "I_MPI_ROOT", "MPI_HOME", "MPI_ROOT", "CRAY_MPICH_DIR",
-    "MSMPI_BIN", "CONDA_PREFIX", "VIRTUAL_ENV", "LOADEDMODULES", "PROVIDER_MPI_PREFIX",
+    "MPI4PY_LIBMPI",
+    "MPI4PY_MPIABI",
+    "I_MPI_ROOT",
+    "MPI_HOME",
+    "MPI_ROOT",
+    "CRAY_MPICH_DIR",
+    "MSMPI_BIN",
+    "CONDA_PREFIX",
+    "VIRTUAL_ENV",
+    "LOADEDMODULES",
+    "PROVIDER_MPI_PREFIX",
 )
 PREFIX_ENV = "PROVIDER_MPI_PREFIX"
 
@@ -37,9 +46,17 @@ PREFIX_ENV = "PROVIDER_MPI_PREFIX"
 # Majors as the families have them (libmpi 12/20/40, libmpi_abi 1, old Cray MPT libmpich_*.so.3);
 # Open MPI 1.x's libmpi.so.0/.1 carry no ABI family. Each platform lists only its own kind.
 ELF_NAMES = [
-    "libmpi.so.[0-9][0-9]", "libmpi_abi.so.[0-9]", "libmpich.so.[0-9][0-9]", "libmpi_cray.so.[0-9][0-9]",
-    "libmpi_gnu*.so.[0-9][0-9]", "libmpi_intel*.so.[0-9][0-9]", "libmpi_amd*.so.[0-9][0-9]",
-    "libmpi_aocc*.so.[0-9][0-9]", "libmpi_nvidia*.so.[0-9][0-9]", "libmpich_*.so.[0-9]", "libmpi_ibm.so",
+    "libmpi.so.[0-9][0-9]",
+    "libmpi_abi.so.[0-9]",
+    "libmpich.so.[0-9][0-9]",
+    "libmpi_cray.so.[0-9][0-9]",
+    "libmpi_gnu*.so.[0-9][0-9]",
+    "libmpi_intel*.so.[0-9][0-9]",
+    "libmpi_amd*.so.[0-9][0-9]",
+    "libmpi_aocc*.so.[0-9][0-9]",
+    "libmpi_nvidia*.so.[0-9][0-9]",
+    "libmpich_*.so.[0-9]",
+    "libmpi_ibm.so",
     "libmpi_ibm.so.[0-9]",
 ]
 MACHO_NAMES = ["libmpi.[0-9][0-9].dylib", "libmpi_abi.[0-9].dylib", "libmpich.[0-9][0-9].dylib"]
@@ -52,8 +69,13 @@ NAMES = ELF_NAMES + MACHO_NAMES + PE_NAMES
 #: MS-MPI: MSMPI_Get_version (mpi4py's Windows test); MPICH lineage (MPICH, Intel MPI):
 #: MPII_Version_string; any MPI-3 library: MPI_Get_library_version; any MPI at all: MPI_Init.
 SYMBOLS = [
-    "ompi_mpi_comm_self", "I_MPI_Check_image_status", "MPI_Abi_get_version", "MSMPI_Get_version",
-    "MPII_Version_string", "MPI_Get_library_version", "MPI_Init",
+    "ompi_mpi_comm_self",
+    "I_MPI_Check_image_status",
+    "MPI_Abi_get_version",
+    "MSMPI_Get_version",
+    "MPII_Version_string",
+    "MPI_Get_library_version",
+    "MPI_Init",
 ]
 #: Strings searched in read-only data, only where the symbols leave a question (see
 #: :func:`_strings_for`). The library's own version banner is a printf format ("Open MPI

@@ -21,7 +21,8 @@ lib = ctypes.CDLL(sys.argv[1], getattr(ctypes, "RTLD_LOCAL", 0))
 out = {}
 buf, n = ctypes.create_string_buffer(1 << 16), ctypes.c_int(0)
 if lib.MPI_Get_library_version(buf, ctypes.byref(n)) == 0:
-    out["library_version"] = buf.raw[: max(0, min(n.value, len(buf.raw)))].split(b"\0", 1)[0].decode("utf-8", "replace")
+    raw = buf.raw[: max(0, min(n.value, len(buf.raw)))].split(b"\0", 1)[0]
+    out["library_version"] = raw.decode("utf-8", "replace")
 major, minor = ctypes.c_int(0), ctypes.c_int(0)
 if lib.MPI_Get_version(ctypes.byref(major), ctypes.byref(minor)) == 0:
     out["version"] = [major.value, minor.value]
@@ -32,8 +33,13 @@ sys.stdout.write("\n@@provider-mpi@@" + json.dumps(out) + "\n")
 def query(path: str, timeout: float = TIMEOUT_S) -> dict:
     """What the library at ``path`` says about itself, or ``{"error": ...}``."""
     try:
-        proc = subprocess.run([sys.executable, "-I", "-c", CHILD, path], capture_output=True, text=True,
-                              timeout=timeout, stdin=subprocess.DEVNULL)
+        proc = subprocess.run(
+            [sys.executable, "-I", "-c", CHILD, path],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+        )
     except subprocess.TimeoutExpired:
         return {"error": f"no answer within {timeout} s"}
     except OSError as exc:
@@ -41,7 +47,7 @@ def query(path: str, timeout: float = TIMEOUT_S) -> dict:
     for line in proc.stdout.splitlines():
         if line.startswith("@@provider-mpi@@"):
             try:
-                return json.loads(line[len("@@provider-mpi@@"):])
+                return json.loads(line[len("@@provider-mpi@@") :])
             except ValueError:
                 break
     tail = (proc.stderr or "").strip().splitlines()[-1:] or [f"exit status {proc.returncode}"]
@@ -68,8 +74,10 @@ def report(facts: dict) -> str:
         said, version = parse_library_version(text)
         first = text.strip().splitlines()[0] if text.strip() else "(empty)"
         lines.append(f"  {path}: MPI {'.'.join(map(str, got.get('version', []))) or '?'}; {first[:120]}")
-        lines.append(f"      says {said or '?'} {'.'.join(map(str, version or ())) or ''}; "
-                     f"file identified as {impl or '?'} (ABI {family or 'none'})")
+        lines.append(
+            f"      says {said or '?'} {'.'.join(map(str, version or ())) or ''}; "
+            f"file identified as {impl or '?'} (ABI {family or 'none'})"
+        )
     if len(lines) == 2:
         lines.append("  (no MPI library identified)")
     return "\n".join(lines) + "\n"

@@ -39,8 +39,15 @@ MPICH_MAJORS = tuple(str(n) for n in range(9, 2, -1))
 #: 2.0, Cray MPT >= 7.0): libmpi.so.12; Debian names MPICH's file libmpich.so.12 and HPE Cray
 #: libmpi_cray.so.12 / libmpi_<compiler>_<ver>.so.12 (same ABI, with a lib-abi-mpich copy).
 MPICH_ABI_STEMS = ("libmpi", "libmpich")
-CRAY_STEMS = ("libmpi_cray", "libmpi_gnu", "libmpi_intel", "libmpi_amd", "libmpi_aocc", "libmpi_nvidia",
-              "libmpich_")
+CRAY_STEMS = (
+    "libmpi_cray",
+    "libmpi_gnu",
+    "libmpi_intel",
+    "libmpi_amd",
+    "libmpi_aocc",
+    "libmpi_nvidia",
+    "libmpich_",
+)
 #: Open MPI's libmpi.so.40.<age>.<rev>: Open MPI's VERSION file sets libmpi_so_version to
 #: 40:x:0 (3.0.x), 50:x:10 (3.1.x), 60:x:20 (4.0.x), 70:x:30 (4.1.x), 80:x:40 (5.0.x); libtool
 #: names the file .so.(current-age).(age).(revision). A fallback when no string gives the version.
@@ -49,33 +56,71 @@ OPENMPI_AGE_MAJOR = {0: 3, 10: 3, 20: 4, 30: 4, 40: 5}
 #: Launcher file names that say whose mpiexec it is (Debian alternatives, Open MPI's orterun/
 #: prterun, MPICH/Intel/MVAPICH's Hydra).
 LAUNCHER_HINTS = {
-    "mpiexec.openmpi": "openmpi", "mpirun.openmpi": "openmpi", "orterun": "openmpi", "prterun": "openmpi",
-    "prte": "openmpi", "mpiexec.mpich": "mpich", "mpirun.mpich": "mpich", "mpiexec.hydra": "hydra",
-    "mpiexec.mvapich": "mvapich", "mpirun_rsh": "mvapich",
+    "mpiexec.openmpi": "openmpi",
+    "mpirun.openmpi": "openmpi",
+    "orterun": "openmpi",
+    "prterun": "openmpi",
+    "prte": "openmpi",
+    "mpiexec.mpich": "mpich",
+    "mpirun.mpich": "mpich",
+    "mpiexec.hydra": "hydra",
+    "mpiexec.mvapich": "mvapich",
+    "mpirun_rsh": "mvapich",
 }
 HINT_MATCHES = {
-    "openmpi": ("openmpi", "spectrum"), "mpich": ("mpich",), "hydra": ("mpich", "intelmpi", "mvapich"),
-    "mvapich": ("mvapich",), "msmpi": ("msmpi",),
+    "openmpi": ("openmpi", "spectrum"),
+    "mpich": ("mpich",),
+    "hydra": ("mpich", "intelmpi", "mvapich"),
+    "mvapich": ("mvapich",),
+    "msmpi": ("msmpi",),
 }
 #: Environment-module names (Lmod / Environment Modules ``LOADEDMODULES``) -> implementation,
 #: first match wins (cray-mpich before mpich). Spack/EasyBuild/vendor spellings.
 MODULE_KEYWORDS = (
-    ("cray-mpich", "craympich"), ("mvapich", "mvapich"), ("intel-mpi", "intelmpi"),
-    ("intel-oneapi-mpi", "intelmpi"), ("impi", "intelmpi"), ("intelmpi", "intelmpi"),
-    ("spectrum", "spectrum"), ("openmpi", "openmpi"), ("open-mpi", "openmpi"), ("hpcx", "openmpi"),
+    ("cray-mpich", "craympich"),
+    ("mvapich", "mvapich"),
+    ("intel-mpi", "intelmpi"),
+    ("intel-oneapi-mpi", "intelmpi"),
+    ("impi", "intelmpi"),
+    ("intelmpi", "intelmpi"),
+    ("spectrum", "spectrum"),
+    ("openmpi", "openmpi"),
+    ("open-mpi", "openmpi"),
+    ("hpcx", "openmpi"),
     ("mpich", "mpich"),
 )
 #: Installation variables, in the order they rank among themselves.
 ROOT_VARS = ("I_MPI_ROOT", "CRAY_MPICH_DIR", "MPI_HOME", "MPI_ROOT", "MSMPI_BIN")
 #: mpi4py's search order without MPI4PY_LIBMPI: the Python environment's lib folder, then the
 #: dynamic loader's default (mpi4py/_mpiabi.py, _dlopen_rpath), then everything else.
-DEFAULT_LOCATION_ORDER = ("python-env", "site-packages", "conda", "LD_LIBRARY_PATH", "ld.so.cache", "standard",
-                          "DYLD_LIBRARY_PATH", "DYLD_FALLBACK_LIBRARY_PATH", "PATH")
+DEFAULT_LOCATION_ORDER = (
+    "python-env",
+    "site-packages",
+    "conda",
+    "LD_LIBRARY_PATH",
+    "ld.so.cache",
+    "standard",
+    "DYLD_LIBRARY_PATH",
+    "DYLD_FALLBACK_LIBRARY_PATH",
+    "PATH",
+)
 #: Host (uname / PROCESSOR_ARCHITECTURE) and library (libscan's ELF, Mach-O, PE) machine names
 #: mapped to one spelling; ELF says "ppc64" for both endiannesses of POWER.
-HOST_ARCH = {"amd64": "x86_64", "x86_64": "x86_64", "x64": "x86_64", "arm64": "aarch64", "aarch64": "aarch64",
-             "i386": "x86", "i686": "x86", "x86": "x86", "ppc64le": "ppc64", "ppc64": "ppc64",
-             "armv7l": "arm", "armv8l": "arm", "arm": "arm"}
+HOST_ARCH = {
+    "amd64": "x86_64",
+    "x86_64": "x86_64",
+    "x64": "x86_64",
+    "arm64": "aarch64",
+    "aarch64": "aarch64",
+    "i386": "x86",
+    "i686": "x86",
+    "x86": "x86",
+    "ppc64le": "ppc64",
+    "ppc64": "ppc64",
+    "armv7l": "arm",
+    "armv8l": "arm",
+    "arm": "arm",
+}
 MPI_ENTRY_POINTS = ("MPI_Init", "MPI_Get_library_version")
 
 
@@ -90,6 +135,7 @@ def all_configs() -> list[FeatureConfig]:
 
 
 # -- tolerant accessors: facts may hold any JSON value anywhere ------------------------------
+
 
 def _str(value: object) -> str:
     return value if isinstance(value, str) else ""
@@ -204,9 +250,14 @@ def parse_library_version(text: object) -> tuple[str | None, tuple[int, ...] | N
     HPE Cray "CRAY MPICH version"; IBM "IBM Spectrum MPI"; MS-MPI "Microsoft MPI"."""
     text = _str(text)[:65536]
     markers = (
-        ("CRAY MPICH version", "craympich"), ("MVAPICH2 Version", "mvapich"), ("MVAPICH Version", "mvapich"),
-        ("Intel(R) MPI Library", "intelmpi"), ("IBM Spectrum MPI", "spectrum"), ("Microsoft MPI", "msmpi"),
-        ("Open MPI v", "openmpi"), ("MPICH Version:", "mpich"),
+        ("CRAY MPICH version", "craympich"),
+        ("MVAPICH2 Version", "mvapich"),
+        ("MVAPICH Version", "mvapich"),
+        ("Intel(R) MPI Library", "intelmpi"),
+        ("IBM Spectrum MPI", "spectrum"),
+        ("Microsoft MPI", "msmpi"),
+        ("Open MPI v", "openmpi"),
+        ("MPICH Version:", "mpich"),
     )
     for marker, impl in markers:
         at = text.find(marker)
@@ -221,6 +272,7 @@ def parse_library_version(text: object) -> tuple[str | None, tuple[int, ...] | N
 
 
 # -- identification of one record ------------------------------------------------------------
+
 
 def identify(rec: object) -> tuple[str | None, str | None, str]:
     """``(implementation, abi_family, why)`` of one library record; both None when the record
@@ -251,12 +303,21 @@ def identify(rec: object) -> tuple[str | None, str | None, str]:
     elif "ompi_mpi_comm_self" in symbols:
         impl, why = "openmpi", "exports ompi_mpi_comm_self"
     elif "I_MPI_Check_image_status" in symbols or has("Intel(R) MPI Library") or stem == "impi":
-        impl, why = "intelmpi", ("exports I_MPI_Check_image_status" if "I_MPI_Check_image_status" in symbols
-                                 else "Intel(R) MPI Library banner / impi.dll")
+        impl, why = (
+            "intelmpi",
+            (
+                "exports I_MPI_Check_image_status"
+                if "I_MPI_Check_image_status" in symbols
+                else "Intel(R) MPI Library banner / impi.dll"
+            ),
+        )
     elif has("MVAPICH"):
         impl, why = "mvapich", "MVAPICH banner"
-    elif has("CRAY MPICH") or stem.startswith(CRAY_STEMS) or any(
-            "/cray/pe/mpich/" in p or "/lib-abi-mpich/" in p for p in _paths(rec, False)):
+    elif (
+        has("CRAY MPICH")
+        or stem.startswith(CRAY_STEMS)
+        or any("/cray/pe/mpich/" in p or "/lib-abi-mpich/" in p for p in _paths(rec, False))
+    ):
         impl, why = "craympich", "HPE Cray MPICH (banner / library name)"
     elif has("MPICH Version") or has("/mpich-") or "MPII_Version_string" in symbols:
         impl, why = "mpich", "MPICH banner / MPII_Version_string"
@@ -284,6 +345,7 @@ def identify(rec: object) -> tuple[str | None, str | None, str]:
 
 
 # -- preference --------------------------------------------------------------------------
+
 
 def _platform(facts: dict) -> tuple[str, str]:
     plat = _dict(facts.get("platform"))
@@ -367,12 +429,15 @@ def launcher_matches(launcher: object, entries: list, windows: bool) -> tuple[li
             hits.append(i)
             continue
         for p in _paths(rec, windows):
-            if any(p.startswith(pre + "/") and p[len(pre) + 1:].startswith(("lib", "bin")) for pre in prefixes):
+            if any(
+                p.startswith(pre + "/") and p[len(pre) + 1 :].startswith(("lib", "bin")) for pre in prefixes
+            ):
                 hits.append(i)
                 break
     impls = {entries[i][1] for i in hits}
     if len(impls) > 1:
-        return [], f"mpiexec {path}: its prefix holds several implementations ({', '.join(sorted(map(str, impls)))}) and its name does not say which"
+        names = ", ".join(sorted(map(str, impls)))
+        return [], f"mpiexec {path}: its prefix holds several implementations ({names}), its name no hint"
     if not hits:
         return [], f"mpiexec {path}" + (f" ({hint})" if hint else "") + ": no library found under its prefix"
     return hits, f"mpiexec {path} first on PATH" + (f" ({hint} launcher)" if hint else "")
@@ -386,7 +451,7 @@ def _libmpi_match(rec: dict, entries: list[str], windows: bool) -> int | None:
     for pos, entry in enumerate(entries):
         if "/" in entry or "\\" in entry:
             e = _norm(entry, windows).rstrip("/")
-            if any(p == e or (p.startswith(e + "/") and "/" not in p[len(e) + 1:]) for p in paths):
+            if any(p == e or (p.startswith(e + "/") and "/" not in p[len(e) + 1 :]) for p in paths):
                 return pos
             # the soname link beside the real file (merged /usr: found as /lib/..., named /usr/lib/...)
             folder, _, name = e.rpartition("/")
@@ -465,8 +530,13 @@ def rank(facts: dict, entries: list, explain_notes=None) -> list[tuple]:
     return [tuple(k) for k in keys]
 
 
-LEVEL_WORDS = ("MPI4PY_MPIABI", "MPI4PY_LIBMPI", "first mpiexec on PATH",
-               "environment (LD_LIBRARY_PATH / installation variable / module)", "mpi4py's default search order")
+LEVEL_WORDS = (
+    "MPI4PY_MPIABI",
+    "MPI4PY_LIBMPI",
+    "first mpiexec on PATH",
+    "environment (LD_LIBRARY_PATH / installation variable / module)",
+    "mpi4py's default search order",
+)
 
 
 def derive(facts: dict, explain: list | None = None) -> list[FeatureConfig]:
@@ -479,9 +549,14 @@ def derive(facts: dict, explain: list | None = None) -> list[FeatureConfig]:
     if note is not None:
         for loc in _list(facts.get("locations")):
             loc = _dict(loc)
-            note(("", f"searched {_str(loc.get('label')) or '?'}: {loc.get('candidates')} candidate(s), "
-                      f"list {loc.get('list_ms')} ms, read {loc.get('read_ms')} ms"
-                      + (f", error {loc.get('error')}" if loc.get("error") else "")))
+            note(
+                (
+                    "",
+                    f"searched {_str(loc.get('label')) or '?'}: {loc.get('candidates')} candidate(s), "
+                    f"list {loc.get('list_ms')} ms, read {loc.get('read_ms')} ms"
+                    + (f", error {loc.get('error')}" if loc.get("error") else ""),
+                )
+            )
         if facts.get("scan_error"):
             note(("", f"library scan failed: {facts.get('scan_error')}"))
     entries = []
@@ -495,15 +570,26 @@ def derive(facts: dict, explain: list | None = None) -> list[FeatureConfig]:
             continue
         if not _arch_ok(rec, host):
             if note is not None:
-                note(("abi", f"{path}: {impl or 'MPI'} for {rec.get('machine')}, not this {host} machine: ignored"))
+                note(
+                    (
+                        "abi",
+                        f"{path}: {impl or 'MPI'} for {rec.get('machine')}, not this {host} machine: ignored",
+                    )
+                )
             continue
         if family not in allowed_families:
             family = None
         entries.append((rec, impl, family))
         if note is not None:
-            where = ", ".join(sorted({_str(_dict(f).get("location")) for f in _list(rec.get("found"))} - {""}))
-            note(("implementation", f"{path} [{where}]: {impl or 'unknown implementation'}, "
-                                    f"ABI {family or 'none'}: {why}"))
+            where = ", ".join(
+                sorted({_str(_dict(f).get("location")) for f in _list(rec.get("found"))} - {""})
+            )
+            note(
+                (
+                    "implementation",
+                    f"{path} [{where}]: {impl or 'unknown implementation'}, ABI {family or 'none'}: {why}",
+                )
+            )
     keys = rank(facts, entries, note)
     order = sorted(range(len(entries)), key=lambda i: (keys[i], i))
     families: list[str] = []
@@ -512,9 +598,17 @@ def derive(facts: dict, explain: list | None = None) -> list[FeatureConfig]:
     if forced:
         families.append(forced)
     if note is not None and env.get("MPI4PY_MPIABI"):
-        note(("abi", f"MPI4PY_MPIABI={_str(env.get('MPI4PY_MPIABI'))!r}: "
-                     + (f"{forced} first (mpi4py uses this family whatever is found)" if forced
-                        else "names no ABI family of this platform: ignored")))
+        note(
+            (
+                "abi",
+                f"MPI4PY_MPIABI={_str(env.get('MPI4PY_MPIABI'))!r}: "
+                + (
+                    f"{forced} first (mpi4py uses this family whatever is found)"
+                    if forced
+                    else "names no ABI family of this platform: ignored"
+                ),
+            )
+        )
     impls: list[str] = []
     for i in order:
         _rec, impl, family = entries[i]
@@ -533,7 +627,10 @@ def derive(facts: dict, explain: list | None = None) -> list[FeatureConfig]:
         out.append(FeatureConfig("implementation", impls))
     elif note is not None:
         note(("implementation", "no MPI implementation identified"))
-    for feature, impl, values in (("openmpi_version", "openmpi", OPENMPI_MAJORS), ("mpich_version", "mpich", MPICH_MAJORS)):
+    for feature, impl, values in (
+        ("openmpi_version", "openmpi", OPENMPI_MAJORS),
+        ("mpich_version", "mpich", MPICH_MAJORS),
+    ):
         versions = [v for rec, im, _f in entries if im == impl for v in [library_version(impl, rec)] if v]
         if not versions:
             if note is not None:
@@ -552,13 +649,24 @@ def check_facts(facts: dict) -> list[str]:
     """Problems that make a facts file unusable, each naming its field."""
     from provider_runtime.facts import check_fields
 
-    problems = check_fields(facts, {"platform": (dict,), "libraries": (list,), "locations": (list,),
-                                    "env": (dict,), "launchers": (list,), "scan_error": (str, None)})
+    problems = check_fields(
+        facts,
+        {
+            "platform": (dict,),
+            "libraries": (list,),
+            "locations": (list,),
+            "env": (dict,),
+            "launchers": (list,),
+            "scan_error": (str, None),
+        },
+    )
     if isinstance(facts, dict):
         for key in ("libraries", "launchers"):
             for i, item in enumerate(_list(facts.get(key))):
                 if not isinstance(item, dict):
-                    problems.append(f"field 'facts.{key}[{i}]' must be an object, found {type(item).__name__}")
+                    problems.append(
+                        f"field 'facts.{key}[{i}]' must be an object, found {type(item).__name__}"
+                    )
     return problems
 
 
