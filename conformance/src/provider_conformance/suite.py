@@ -381,7 +381,7 @@ class ProviderContract:
         doc = json.loads(proc.stdout)
         expected = _load_fixture(path)["expected"]
         assert doc["namespace"] == self.plugin.namespace, "[cli] --json namespace"
-        assert doc["supported"] == expected, f"[cli] --json differs from the fixture's expected output"
+        assert doc["supported"] == expected, "[cli] --json differs from the fixture's expected output"
         proc = _run(["-m", self._module(), "--json", "--all"])
         assert json.loads(proc.stdout)["all"] == contract.as_data(self.plugin.get_all_configs()), "[cli] --all"
 

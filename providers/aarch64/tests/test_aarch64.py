@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from provider_aarch64 import AArch64Plugin, _probe, _rules, flags
 from provider_conformance import ProviderContract
-from provider_runtime import facts as runtime_facts
 from provider_runtime import sysio
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -232,7 +231,7 @@ def test_parse_auxv() -> None:
 
 def test_linux_arm_probe_reads_auxv_and_cpuinfo(monkeypatch: pytest.MonkeyPatch) -> None:
     text = load("linux-rhel9-neoverse_v2-9.1a")["facts"]["cpuinfo"]
-    monkeypatch.setattr(_probe, "_machine", lambda: "aarch64")
+    monkeypatch.setattr(_probe, "platform_facts", lambda: {"system": "Linux", "machine": "aarch64"})
     monkeypatch.setattr(sys, "platform", "linux")
     monkeypatch.setattr(
         sysio, "read_bytes", lambda path, offset=0, size=0: _auxv([(16, 1 << 22 | 3), (26, 2), (0, 0)])

@@ -14,7 +14,7 @@ import pytest
 
 from provider_conformance import ProviderContract
 
-from provider_blas import BlasPlugin, _probe, _rules
+from provider_blas import BlasPlugin, _rules
 
 FIXTURES = Path(__file__).parent / "fixtures"
 #: The scratch environment install-test-libs.sh fills with the scipy-openblas32/64 and mkl

@@ -11,6 +11,7 @@ Public API (stable):
 - :class:`FeatureConfig` - one feature with its values, the item type of both plugin methods.
 - :class:`ProviderPlugin` - the base class of every provider's plugin class.
 - :func:`warn` - one line on stderr, the only output a plugin may produce.
+- :func:`platform_facts` - the ``platform`` entry of every facts file.
 """
 
 
@@ -18,7 +19,7 @@ import os
 import sys
 
 __version__ = "1.0.0"
-__all__ = ["FeatureConfig", "ProviderPlugin", "warn", "__version__"]
+__all__ = ["FeatureConfig", "ProviderPlugin", "platform_facts", "warn", "__version__"]
 
 
 class FeatureConfig:
@@ -65,6 +66,26 @@ def warn(message: str) -> None:
         sys.stderr.write(message.rstrip("\n") + "\n")
     except Exception:  # pragma: no cover - nothing sensible left to do
         pass
+
+
+def platform_facts() -> dict:
+    """``{"system": ..., "machine": ...}`` of this process, as every facts file records it.
+
+    ``platform.system()``/``machine()`` import more than they are worth at every install;
+    ``sys.platform`` and ``os.uname()`` say the same. ``machine`` is this process's
+    architecture: ``x86_64`` for x86 Python under Rosetta 2, ``PROCESSOR_ARCHITECTURE``
+    (``AMD64``, ``ARM64``, ``x86`` for 32-bit Python) on Windows.
+    """
+    if sys.platform.startswith("linux"):
+        system = "Linux"
+    else:
+        system = {"darwin": "Darwin", "win32": "Windows", "cygwin": "Windows"}.get(sys.platform, sys.platform)
+    try:
+        machine = os.uname().machine
+    except AttributeError:  # Windows
+        machine = os.environ.get("PROCESSOR_ARCHITECTURE", "")
+    return {"system": system, "machine": machine}
+
 
 
 class ProviderPlugin:

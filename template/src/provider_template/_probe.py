@@ -9,10 +9,12 @@ record each call's raw result - not conclusions - so that recorded facts replay 
 import os
 import sys
 
+from provider_runtime import platform_facts
+
 
 def probe() -> dict:
     """Raw facts: the platform, the logical CPU count, and the byte order."""
-    facts: dict = {"platform": {"system": _system(), "machine": _machine()}}
+    facts: dict = {"platform": platform_facts()}
     try:
         facts["cpu_count"] = os.cpu_count()  # None when the OS cannot tell
     except Exception:  # never raise from the seam
@@ -21,13 +23,3 @@ def probe() -> dict:
     return facts
 
 
-def _system() -> str:
-    # platform.system() imports more than it is worth here; sys.platform says the same.
-    return {"linux": "Linux", "darwin": "Darwin", "win32": "Windows"}.get(sys.platform, sys.platform)
-
-
-def _machine() -> str:
-    try:
-        return os.uname().machine
-    except AttributeError:  # Windows
-        return os.environ.get("PROCESSOR_ARCHITECTURE", "")

@@ -7,7 +7,6 @@ probe, the tables and the rules are loaded only when needed, and on a non-Arm ma
 are never loaded at all.
 """
 
-import os
 
 from provider_runtime import FeatureConfig, ProviderPlugin
 

@@ -12,8 +12,9 @@ the facts are the platform alone.
   registry (winreg).
 """
 
-import os
 import sys
+
+from provider_runtime import platform_facts
 
 #: Auxiliary vector tags (include/uapi/linux/auxvec.h).
 AT_NULL, AT_HWCAP, AT_HWCAP2, AT_HWCAP3 = 0, 16, 26, 29
@@ -24,8 +25,7 @@ AUXV_LIMIT = 8192
 
 def probe() -> dict:
     """Raw facts: the platform, then whatever this OS exposes about the Arm CPU."""
-    facts: dict = {"platform": {"system": _system(), "machine": _machine(),
-                                "bits": 64 if sys.maxsize > 2**32 else 32}}
+    facts: dict = {"platform": {**platform_facts(), "bits": 64 if sys.maxsize > 2**32 else 32}}
     try:
         if facts["platform"]["machine"].lower() not in ("aarch64", "arm64"):
             return facts
@@ -43,17 +43,6 @@ def probe() -> dict:
         pass
     return facts
 
-
-def _system() -> str:
-    # platform.system() imports more than it is worth here; sys.platform says the same.
-    return {"linux": "Linux", "darwin": "Darwin", "win32": "Windows"}.get(sys.platform, sys.platform)
-
-
-def _machine() -> str:
-    try:
-        return os.uname().machine
-    except AttributeError:  # Windows: the architecture of this process (x64 under emulation)
-        return os.environ.get("PROCESSOR_ARCHITECTURE", "")
 
 
 def parse_auxv(data: bytes, word: int = 8, byteorder: str = sys.byteorder) -> dict:

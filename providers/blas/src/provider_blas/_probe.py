@@ -12,7 +12,7 @@ the installer), no process is spawned, nothing raises.
 import os
 import sys
 
-from provider_runtime import sysio
+from provider_runtime import platform_facts, sysio
 
 #: Environment variables that change the answer; recorded so that a facts file replays.
 PREFER_ENV = "PROVIDER_BLAS_PREFER"
@@ -62,7 +62,7 @@ SUBDIRS = ["openblas*", "blis*", "blas", "blas64", "atlas", "flexiblas*"]
 
 def probe() -> dict:
     """Raw facts: platform, CPU vendor, relevant environment, and the library scan."""
-    facts: dict = {"platform": {"system": _system(), "machine": _machine()}}
+    facts: dict = {"platform": platform_facts()}
     env = {}
     for name in (PREFER_ENV, PREFIX_ENV, "CONDA_PREFIX", "VIRTUAL_ENV"):
         try:
@@ -102,17 +102,6 @@ def probe() -> dict:
         facts["libraries"] = []
     return facts
 
-
-def _system() -> str:
-    # platform.system() imports more than it is worth here; sys.platform says the same.
-    return {"linux": "Linux", "darwin": "Darwin", "win32": "Windows"}.get(sys.platform, sys.platform)
-
-
-def _machine() -> str:
-    try:
-        return os.uname().machine
-    except AttributeError:  # Windows
-        return os.environ.get("PROCESSOR_ARCHITECTURE", "")
 
 
 def _cpu_vendor() -> str | None:

@@ -14,7 +14,7 @@ constructors start threads and probe networks), nothing raises.
 import os
 import sys
 
-from provider_runtime import sysio
+from provider_runtime import platform_facts, sysio
 
 #: Environment variables recorded because they change the answer (see README "Environment").
 ENV_NAMES = (
@@ -96,8 +96,8 @@ MAX_LINK_HOPS = 16
 
 def probe() -> dict:
     """Raw facts: platform, relevant environment, the mpiexec launchers on PATH, library scan."""
-    system = _system()
-    facts: dict = {"platform": {"system": system, "machine": _machine()}}
+    facts: dict = {"platform": platform_facts()}
+    system = facts["platform"]["system"]
     env = {}
     for name in ENV_NAMES:
         value = _getenv(name)
@@ -147,17 +147,6 @@ def _getenv(name: str) -> str:
         return ""
     return value if isinstance(value, str) else ""
 
-
-def _system() -> str:
-    # platform.system() imports more than it is worth here; sys.platform says the same.
-    return {"linux": "Linux", "darwin": "Darwin", "win32": "Windows"}.get(sys.platform, sys.platform)
-
-
-def _machine() -> str:
-    try:
-        return os.uname().machine
-    except AttributeError:  # Windows
-        return os.environ.get("PROCESSOR_ARCHITECTURE", "")
 
 
 def _extra_dirs(env: dict, system: str) -> list:

@@ -10,7 +10,7 @@ are imported only when asked, and ``ctypes`` only when driver files exist.
 import os
 import sys
 
-from provider_runtime import FeatureConfig, ProviderPlugin
+from provider_runtime import FeatureConfig, ProviderPlugin, platform_facts
 
 _FORCE_CUDA_ENV = "NV_VARIANT_PROVIDER_FORCE_CUDA_DRIVER_VERSION"
 _FORCE_SM_ENV = "NV_VARIANT_PROVIDER_FORCE_SM_ARCH"
@@ -48,22 +48,11 @@ def _exists(path: str) -> bool:
         return False
 
 
-def _system() -> str:
-    # platform.system() imports more than it is worth here; sys.platform says the same.
-    return {"linux": "Linux", "darwin": "Darwin", "win32": "Windows"}.get(sys.platform, sys.platform)
-
-
-def _machine() -> str:
-    try:
-        return os.uname().machine
-    except AttributeError:  # Windows
-        return os.environ.get("PROCESSOR_ARCHITECTURE", "")
-
 
 def _first_facts() -> dict:
     """Platform, the environment variables that matter, and which driver files exist."""
     return {
-        "platform": {"system": _system(), "machine": _machine()},
+        "platform": platform_facts(),
         "env": {key: os.environ.get(key) for key in ENV_KEYS},
         "driver_files": [path for path in _driver_files() if _exists(path)],
         "calls": [],

@@ -15,10 +15,8 @@ Returns raw, JSON-native facts and never raises, never prints, never spawns a pr
   from IsProcessorFeaturePresent.
 """
 
-import os
-import sys
 
-from provider_runtime import sysio
+from provider_runtime import platform_facts, sysio
 
 CPUINFO_LIMIT = 1 << 16
 # Leaf 0x24 (AVX10) exists only on CPUs whose maximum basic leaf reaches it.
@@ -26,8 +24,8 @@ EXEC_CPUID_FROM_LEVEL = 0x24
 
 def probe() -> dict:
     """Raw facts of this machine; whatever cannot be read is left out."""
-    system = _system()
-    machine = _machine()
+    here = platform_facts()
+    system, machine = here["system"], here["machine"]
     facts: dict = {"platform": {"system": system, "machine": machine}}
     if machine not in ("x86_64", "amd64", "AMD64", "x64", "X86_64"):
         return facts
@@ -75,15 +73,3 @@ def _exec_cpuid(facts: dict, windows: bool) -> None:
     facts.update(_cpuid_exec.read(windows))
 
 
-def _system() -> str:
-    # platform.system() imports more than it is worth here; sys.platform says the same.
-    if sys.platform.startswith("linux"):
-        return "Linux"
-    return {"darwin": "Darwin", "win32": "Windows", "cygwin": "Windows"}.get(sys.platform, sys.platform)
-
-
-def _machine() -> str:
-    try:
-        return os.uname().machine
-    except AttributeError:  # Windows: this process's architecture ("x86" for 32-bit Python)
-        return os.environ.get("PROCESSOR_ARCHITECTURE", "")

@@ -97,10 +97,11 @@ MAX_SITE_PACKAGES = 4000
 
 
 def _machine() -> str:
-    try:
-        return os.uname().machine
-    except AttributeError:  # Windows
-        return (os.environ.get("PROCESSOR_ARCHITECTURE") or "").lower().replace("amd64", "x86_64")
+    """This process's architecture, Windows' ``AMD64`` spelled as ELF hosts spell it."""
+    from provider_runtime import platform_facts
+
+    machine = platform_facts()["machine"]
+    return machine.lower().replace("amd64", "x86_64") if sys.platform == "win32" else machine
 
 
 def _getenv(env, name: str) -> str:
@@ -168,7 +169,6 @@ def default_locations(*, system: str | None = None, machine: str | None = None, 
     if system.startswith("linux"):
         system = "linux"
     machine = machine or _machine()
-    sep = ";" if system == "win32" else ":"
     locs: list[dict] = []
 
     def dirs(label: str, paths, **more) -> None:
