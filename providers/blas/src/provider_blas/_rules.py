@@ -15,6 +15,18 @@ Features, in order (the first dominates installers' sorting):
 """
 
 from provider_runtime import FeatureConfig
+from provider_runtime.libscan.records import (
+    arch_ok as _usable_arch,
+    as_dict as _dict,
+    as_list as _list,
+    as_str as _str,
+    base_name as _base,
+    found_in,
+    host_arch,
+    location_notes,
+    scrub_home,
+    str_list as _strs,
+)
 
 #: The published vocabulary (design/plugin-contract.md) first, then the values this provider
 #: adds. Later versions may only append.
@@ -48,8 +60,6 @@ BACKING = (("libopenblas", "openblas"), ("libscipy_openblas", "openblas"), ("lib
            ("libblis", "blis"), ("libflexiblas", "flexiblas"), ("libarmpl", "armpl"),
            ("libnvpl_blas", "nvpl"), ("libsci_", "libsci"), ("libatlas", "atlas"),
            ("libsatlas", "atlas"), ("libtatlas", "atlas"))
-HOST_MACHINES = {"amd64": "x86_64", "x86_64": "x86_64", "arm64": "aarch64", "aarch64": "aarch64",
-                 "i686": "i386", "i386": "i386", "x86": "i386"}
 
 
 def all_configs() -> list[FeatureConfig]:
@@ -59,28 +69,6 @@ def all_configs() -> list[FeatureConfig]:
         FeatureConfig("interface", list(INTERFACES), multi_value=True),
         FeatureConfig("openblas_version", list(OPENBLAS_VERSIONS)),
     ]
-
-
-# -- tolerant accessors: facts may hold any JSON value anywhere ------------------------------
-
-def _str(value: object) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _list(value: object) -> list:
-    return value if isinstance(value, list) else []
-
-
-def _dict(value: object) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _strs(value: object) -> list[str]:
-    return [v for v in _list(value) if isinstance(v, str)]
-
-
-def _base(path: str) -> str:
-    return path.replace("\\", "/").rsplit("/", 1)[-1].lower()
 
 
 # -- identification of one record ------------------------------------------------------------
@@ -146,23 +134,10 @@ def identify(rec: dict) -> tuple[str | None, list[str], str]:
     return None, [], "not a BLAS implementation"
 
 
-def _host(facts: dict) -> str:
-    machine = _str(_dict(facts.get("platform")).get("machine")).lower()
-    return HOST_MACHINES.get(machine, machine)
-
-
-def _usable_arch(rec: dict, host: str) -> bool:
-    """False for a library of another architecture (i386 libraries on an x86_64 host)."""
-    machine = _str(_dict(rec).get("machine")).lower()
-    if not machine or not host:
-        return True
-    return HOST_MACHINES.get(machine, machine) == host
-
-
 def _order(facts: dict) -> list[str]:
     system = _str(_dict(facts.get("platform")).get("system"))
     vendor = _str(facts.get("cpu_vendor"))
-    host = _host(facts)
+    host = host_arch(facts)
     if system == "Darwin":
         key = "Darwin"
     elif vendor in ("GenuineIntel", "AuthenticAMD"):
@@ -196,22 +171,16 @@ def derive(facts: dict, explain: list | None = None) -> list[FeatureConfig]:
     """Features this environment supports, from its facts; never raises on odd input."""
     note = explain.append if explain is not None else _drop
     facts = _dict(facts)
-    host = _host(facts)
+    host = host_arch(facts)
     system = _str(_dict(facts.get("platform")).get("system"))
     found: dict[str, list[str]] = {}
     versions: list[tuple[int, int, int]] = []
     if explain is not None:
-        for loc in _list(facts.get("locations")):
-            loc = _dict(loc)
-            note(("", f"searched {_str(loc.get('label')) or '?'}: {loc.get('candidates')} candidate(s), "
-                      f"list {loc.get('list_ms')} ms, read {loc.get('read_ms')} ms"
-                      + (f", error {loc.get('error')}" if loc.get("error") else "")))
-        if facts.get("scan_error"):
-            note(("", f"library scan failed: {facts.get('scan_error')}"))
+        explain.extend(location_notes(facts))
     for rec in _list(facts.get("libraries")):
         rec = _dict(rec)
         impl, ifaces, why = identify(rec)
-        where = ", ".join(sorted({_str(_dict(f).get("location")) for f in _list(rec.get("found"))} - {""}))
+        where = found_in(rec)
         path = _str(rec.get("path")) or "?"
         if impl is not None and not _usable_arch(rec, host):
             if explain is not None:
@@ -292,15 +261,8 @@ def check_facts(facts: dict) -> list[str]:
     return problems
 
 
-def scrub(facts: dict) -> dict:
-    """Replace the user's home folder in recorded paths by ``~``."""
-    import json
-    import os
-
-    home = os.path.expanduser("~")
-    if not home or home in ("/", "~"):
-        return facts
-    return json.loads(json.dumps(facts).replace(json.dumps(home)[1:-1], "~"))
+#: ``--record`` replaces the user's home folder in recorded paths by ``~``.
+scrub = scrub_home
 
 
 def _drop(_item: object) -> None:

@@ -89,6 +89,8 @@ MPICH_STRINGS = ["/mpich-"]
 DERIVATIVE_STRINGS = ["MVAPICH", "CRAY MPICH", "MPICH Version", "Intel(R) MPI Library"]
 #: Every string any record may carry (what a reader of the facts may find under "strings").
 STRINGS = OPENMPI_STRINGS + MPICH_STRINGS + DERIVATIVE_STRINGS
+#: libscan read limits: one string per pattern is enough (see :func:`_strings_for`).
+LIMITS = {"max_strings": 1}
 LAUNCHERS = ("mpiexec",)
 MAX_PATH_ENTRIES = 256
 MAX_LINK_HOPS = 16
@@ -113,17 +115,13 @@ def probe() -> dict:
             for p in env.get(name, "").split(os.pathsep):
                 if p and p not in prefixes:
                     prefixes.append(p)
-        # Symbols first (hash look-ups: cheap), then strings only where they decide something.
-        scan = libscan.scan(
-            [{"patterns": _names(system), "symbols": SYMBOLS}],
-            prefixes=prefixes,
-            extra=_extra_dirs(env, system),
-        )
+        # Symbols first (hash look-ups: cheap), then, in the same read, strings only where
+        # they decide something (_strings_for), each pattern's search ending at its first hit.
+        spec = {"patterns": _names(system), "symbols": SYMBOLS, "strings_for": _strings_for, "limits": LIMITS}
+        scan = libscan.scan([spec], prefixes=prefixes, extra=_extra_dirs(env, system))
         facts["locations"] = scan["locations"]
         facts["libraries"] = scan["libraries"]
         _libmpi_files(env.get("MPI4PY_LIBMPI", ""), facts["libraries"], libscan)
-        for rec in facts["libraries"]:
-            _add_strings(rec, libscan)
     except Exception as exc:  # never raise from the seam: no scan is a fact too
         facts["scan_error"] = f"{type(exc).__name__}: {exc}"[:300]
         facts["locations"] = []
@@ -193,14 +191,15 @@ def _libmpi_files(value: str, libraries: list, libscan) -> None:
             real = entry
         known = next((r for r in libraries if isinstance(r, dict) and r.get("realpath") == real), None)
         if known is None:
-            known = libscan.read_library(entry, symbols=SYMBOLS)
+            known = libscan.read_library(entry, symbols=SYMBOLS, strings_for=_strings_for, **LIMITS)
             known["found"] = []
             libraries.append(known)
         known["found"].append({"location": "MPI4PY_LIBMPI", "path": entry})
 
 
 def _strings_for(rec: dict) -> list:
-    """The string searches that can still change what ``rec`` is identified as, in order; a
+    """The string searches that can still change what ``rec`` is identified as, in order (for
+    libscan's ``strings_for``: the first group that finds anything ends the search); a
     search stops at the first hit of every pattern (``max_strings=1``), a miss reads all of
     the read-only data, so the likely hit goes first and settled questions are not asked:
     Intel MPI and MS-MPI are known by their exports, Open MPI needs only its version, and an
@@ -213,22 +212,6 @@ def _strings_for(rec: dict) -> list:
     if "ompi_mpi_comm_self" in symbols:
         return [OPENMPI_STRINGS]
     return [MPICH_STRINGS, DERIVATIVE_STRINGS]
-
-
-def _add_strings(rec: dict, libscan) -> None:
-    """Second, targeted read of one record: the strings :func:`_strings_for` asks for."""
-    if not isinstance(rec, dict):
-        return
-    rec["strings"] = {}
-    for patterns in _strings_for(rec):
-        more = libscan.read_library(rec.get("path"), strings=[p.encode() for p in patterns], max_strings=1)
-        if more.get("error") is not None:
-            rec["error"] = more["error"]  # changed under us or unreadable the second time
-            rec.pop("strings", None)
-            return
-        rec["strings"].update(more.get("strings") or {})
-        if rec["strings"]:
-            return
 
 
 def _launchers(path_value: str, system: str) -> list:

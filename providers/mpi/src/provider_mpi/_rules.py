@@ -22,6 +22,18 @@ Ties (one implementation shipping two ABIs) go to the family order of :data:`FAM
 """
 
 from provider_runtime import FeatureConfig
+from provider_runtime.libscan.records import (
+    arch_ok as _arch_ok,
+    as_dict as _dict,
+    as_list as _list,
+    as_str as _str,
+    base_name as _base,
+    found_in,
+    host_arch,
+    location_notes,
+    scrub_home,
+    str_list as _strs,
+)
 
 #: ABI families, in the tie-break order (the MPI-5 standard ABI first: any implementation of it
 #: serves a wheel built for it). Later versions may only append.
@@ -104,23 +116,6 @@ DEFAULT_LOCATION_ORDER = (
     "DYLD_FALLBACK_LIBRARY_PATH",
     "PATH",
 )
-#: Host (uname / PROCESSOR_ARCHITECTURE) and library (libscan's ELF, Mach-O, PE) machine names
-#: mapped to one spelling; ELF says "ppc64" for both endiannesses of POWER.
-HOST_ARCH = {
-    "amd64": "x86_64",
-    "x86_64": "x86_64",
-    "x64": "x86_64",
-    "arm64": "aarch64",
-    "aarch64": "aarch64",
-    "i386": "x86",
-    "i686": "x86",
-    "x86": "x86",
-    "ppc64le": "ppc64",
-    "ppc64": "ppc64",
-    "armv7l": "arm",
-    "armv8l": "arm",
-    "arm": "arm",
-}
 MPI_ENTRY_POINTS = ("MPI_Init", "MPI_Get_library_version")
 
 
@@ -134,32 +129,9 @@ def all_configs() -> list[FeatureConfig]:
     ]
 
 
-# -- tolerant accessors: facts may hold any JSON value anywhere ------------------------------
-
-
-def _str(value: object) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _list(value: object) -> list:
-    return value if isinstance(value, list) else []
-
-
-def _dict(value: object) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _strs(value: object) -> list[str]:
-    return [v for v in _list(value) if isinstance(v, str)]
-
-
 def _norm(path: str, windows: bool) -> str:
     path = path.replace("\\", "/")
     return path.lower() if windows else path
-
-
-def _base(path: str) -> str:
-    return path.replace("\\", "/").rsplit("/", 1)[-1].lower()
 
 
 def split_name(name: str) -> tuple[str, int | None]:
@@ -348,17 +320,7 @@ def identify(rec: object) -> tuple[str | None, str | None, str]:
 
 
 def _platform(facts: dict) -> tuple[str, str]:
-    plat = _dict(facts.get("platform"))
-    machine = _str(plat.get("machine")).lower()
-    return _str(plat.get("system")), HOST_ARCH.get(machine, machine)
-
-
-def _arch_ok(rec: dict, host: str) -> bool:
-    """False for a library of another architecture (i386 libraries on an x86_64 host)."""
-    machine = _str(rec.get("machine")).lower()
-    if not machine or not host:
-        return True
-    return HOST_ARCH.get(machine, machine) == host
+    return _str(_dict(facts.get("platform")).get("system")), host_arch(facts)
 
 
 def _paths(rec: dict, windows: bool) -> list[str]:
@@ -546,19 +508,8 @@ def derive(facts: dict, explain: list | None = None) -> list[FeatureConfig]:
     system, host = _platform(facts)
     windows = system == "Windows"
     allowed_families = WINDOWS_FAMILIES if windows else POSIX_FAMILIES
-    if note is not None:
-        for loc in _list(facts.get("locations")):
-            loc = _dict(loc)
-            note(
-                (
-                    "",
-                    f"searched {_str(loc.get('label')) or '?'}: {loc.get('candidates')} candidate(s), "
-                    f"list {loc.get('list_ms')} ms, read {loc.get('read_ms')} ms"
-                    + (f", error {loc.get('error')}" if loc.get("error") else ""),
-                )
-            )
-        if facts.get("scan_error"):
-            note(("", f"library scan failed: {facts.get('scan_error')}"))
+    if explain is not None:
+        explain.extend(location_notes(facts))
     entries = []
     for rec in _list(facts.get("libraries"))[:1024]:
         rec = _dict(rec)
@@ -581,9 +532,7 @@ def derive(facts: dict, explain: list | None = None) -> list[FeatureConfig]:
             family = None
         entries.append((rec, impl, family))
         if note is not None:
-            where = ", ".join(
-                sorted({_str(_dict(f).get("location")) for f in _list(rec.get("found"))} - {""})
-            )
+            where = found_in(rec)
             note(
                 (
                     "implementation",
@@ -670,21 +619,5 @@ def check_facts(facts: dict) -> list[str]:
     return problems
 
 
-def scrub(facts: dict) -> dict:
-    """Replace the user's home folder in recorded text by ``~``."""
-    import os
-
-    home = os.path.expanduser("~")
-    if not home or home in ("/", "~"):
-        return facts
-
-    def walk(value: object) -> object:
-        if isinstance(value, str):
-            return value.replace(home, "~")
-        if isinstance(value, list):
-            return [walk(v) for v in value]
-        if isinstance(value, dict):
-            return {k: walk(v) for k, v in value.items()}
-        return value
-
-    return walk(facts)  # type: ignore[return-value]
+#: ``--record`` replaces the user's home folder in recorded text by ``~``.
+scrub = scrub_home

@@ -38,7 +38,7 @@ subdirs=(), frameworks=(), root="") -> list[dict]``
     ``"libmpi.so.*"``; matched case-insensitively on Windows). Lists directories only; reads
     no library.
 
-``read_library(path, *, symbols=(), prefixes=(), strings=(), limits...) -> dict``
+``read_library(path, *, symbols=(), prefixes=(), strings=(), strings_for=None, limits...) -> dict``
     The record of one file (JSON-native)::
 
         {"path", "realpath", "size", "format": "elf" | "macho" | "pe" | "framework" | None,
@@ -50,13 +50,25 @@ subdirs=(), frameworks=(), root="") -> list[dict]``
     ``symbols`` alone are looked up through the ELF hash tables (cheap); ``prefixes`` need a
     walk of the whole dynamic symbol table (bounded by ``max_symbols``). ``strings`` are byte
     patterns searched in read-only data (``.rodata``; ``__TEXT,__cstring``; ``.rdata``),
-    at most ``max_string_scan`` bytes, in 1 MiB chunks. Reads are bounded by ``max_read``
-    bytes and ``max_calls`` calls per file; nothing is mapped or read whole.
+    at most ``max_string_scan`` bytes, in 1 MiB chunks, keeping ``max_strings`` strings per
+    pattern (a pattern's search ends at its ``max_strings``-th hit; a miss reads all of the
+    read-only data). Reads are bounded by ``max_read`` bytes and ``max_calls`` calls per file;
+    nothing is mapped or read whole. Limits are keyword arguments (keys of ``DEFAULT_LIMITS``).
+
+    ``strings_for(record) -> [[pattern, ...], ...]`` decides the string search from what was
+    read first: it is called with the record (soname, needed, symbols filled in; do not
+    modify it) while the file is still open, and its groups of patterns are searched in order,
+    each with the full ``max_string_scan``; the first group that finds anything ends the search
+    and gives ``"strings"`` (``{}`` when none did or there were no groups). One read per file,
+    and no string search at all where the symbols already settle the question. An exception
+    in ``strings_for`` skips the file with ``"error": "strings_for failed (...)"``.
 
 ``scan(specs, locations=None, *, max_candidates=256, **location_kwargs) -> dict``
     ``find_candidates`` + ``read_library`` for every distinct file (by device and inode). ``specs`` is
-    a list of ``{"patterns": [...], "symbols": [...], "prefixes": [...], "strings": [...]}``;
-    the first spec whose patterns match a file's name says what to read from it. Returns
+    a list of ``{"patterns": [...], "symbols": [...], "prefixes": [...], "strings": [...],
+    "strings_for": callable, "limits": {"max_strings": 1, ...}}`` (all but ``patterns``
+    optional; ``strings_for`` and ``limits`` as for ``read_library``); the first spec whose
+    patterns match a file's name says what to read from it, with its own limits. Returns
     ``{"locations": [{"label", "dirs", "candidates", "list_ms", "read_ms"}],
     "libraries": [record + {"found": [{"location", "path"}, ...]}]}``.
 
@@ -338,15 +350,15 @@ def _list_location(loc: dict, test, found: list) -> None:
                     found.append(os.path.join(d, name))
 
 
-def read_library(path: str, *, symbols=(), prefixes=(), strings=(), host_arch: str | None = None,
-                 **limits) -> dict:
+def read_library(path: str, *, symbols=(), prefixes=(), strings=(), strings_for=None,
+                 host_arch: str | None = None, **limits) -> dict:
     """Identify the library file at ``path`` by reading it (see module doc); never raises."""
     opts = dict(DEFAULT_LIMITS)
     opts.update({k: v for k, v in limits.items() if k in DEFAULT_LIMITS})
     record: dict = {"path": path, "realpath": None, "size": None, "format": None}
     try:
-        _read(path, record, list(symbols), tuple(prefixes), [s for s in strings if s], opts,
-              host_arch or _machine())
+        _read(path, record, list(symbols), tuple(prefixes), _encode(strings), opts,
+              host_arch or _machine(), strings_for)
     except RecursionError:  # pragma: no cover - nothing here recurses; belt and braces
         record["error"] = "malformed: recursion"
     except MemoryError:
@@ -365,7 +377,12 @@ def read_library(path: str, *, symbols=(), prefixes=(), strings=(), host_arch: s
     return record
 
 
-def _read(path, record, symbols, prefixes, strings, opts, host_arch) -> None:
+def _encode(patterns) -> list[bytes]:
+    """String patterns as bytes (``str`` is encoded as UTF-8), empty ones dropped."""
+    return [p.encode() if isinstance(p, str) else p for p in patterns or () if p]
+
+
+def _read(path, record, symbols, prefixes, strings, opts, host_arch, strings_for) -> None:
     import errno
     import stat
 
@@ -400,13 +417,16 @@ def _read(path, record, symbols, prefixes, strings, opts, host_arch) -> None:
         raise Bad(f"too small to be a library ({st.st_size} bytes)")
     f = BoundedFile(path, st.st_size, opts["max_read"], opts["max_calls"])
     try:
-        _identify(f, st.st_size, record, symbols, prefixes, strings, opts, host_arch)
+        ranges = _identify(f, st.st_size, record, symbols, prefixes, strings, opts, host_arch)
+        if strings_for is not None:
+            _search_groups(f, record, ranges, strings_for, opts)
     finally:
         f.close()
 
 
-def _identify(f, size, record, symbols, prefixes, strings, opts, host_arch) -> None:
-    """Dispatch on the file's magic to the ELF, PE or Mach-O reader."""
+def _identify(f, size, record, symbols, prefixes, strings, opts, host_arch):
+    """Dispatch on the file's magic to the ELF, PE or Mach-O reader, then search ``strings``
+    in the read-only data the reader found; return the reader's ranges function."""
     from provider_runtime.libscan._file import Bad
 
     head = f.read(0, min(64, size))
@@ -415,20 +435,44 @@ def _identify(f, size, record, symbols, prefixes, strings, opts, host_arch) -> N
             raise Bad("truncated ELF header")
         from provider_runtime.libscan._elf import read_elf
 
-        read_elf(f, head[:16], record, symbols, prefixes, strings, opts)
+        ranges = read_elf(f, head[:16], record, symbols, prefixes, opts)
     elif head[:2] == b"MZ":
         from provider_runtime.libscan._pe import read_pe
 
-        read_pe(f, record, symbols, prefixes, strings, opts)
+        ranges = read_pe(f, record, symbols, prefixes, opts)
     else:
         from provider_runtime.libscan import _macho
 
         if _macho.is_macho(head[:4]):
-            _macho.read_macho(f, record, symbols, prefixes, strings, opts, host_arch)
+            ranges = _macho.read_macho(f, record, symbols, prefixes, opts, host_arch)
         elif head.lstrip().startswith((b"/*", b"GROUP", b"INPUT", b"OUTPUT_FORMAT")):
             raise Bad("a linker script, not a library")
         else:
             raise Bad("not a shared library (unknown format)")
+    if strings:
+        record["strings"] = f.search(ranges(), strings, opts)
+    return ranges
+
+
+def _search_groups(f, record: dict, ranges, strings_for, opts) -> None:
+    """The second stage of a read: ``strings_for(record)`` (the record as read so far) names
+    groups of patterns; they are searched in order in the still open file, and the first group
+    that finds anything ends the search (see module doc)."""
+    from provider_runtime.libscan._file import Bad
+
+    try:
+        groups = [_encode(g) for g in strings_for(record) or ()]
+    except Exception as exc:  # the caller's function: a bug there skips this file, loudly
+        raise Bad(f"strings_for failed ({type(exc).__name__}: {exc})"[:300]) from None
+    hits: dict = {}
+    found = None
+    for group in groups:
+        if group:
+            found = found or ranges()
+            hits = f.search(found, group, opts)
+            if hits:
+                break
+    record["strings"] = hits
 
 
 def _framework(path: str, record: dict) -> None:
@@ -479,12 +523,15 @@ def scan(specs, locations=None, *, max_candidates: int = 256, **location_kwargs)
                     continue
                 name = os.path.basename(path)
                 spec = next((s for t, s in tests if t(name)), {})
+                limits = spec.get("limits")
                 hit = read_library(
                     path,
                     symbols=spec.get("symbols", ()),
                     prefixes=spec.get("prefixes", ()),
-                    strings=[s.encode() if isinstance(s, str) else s for s in spec.get("strings", ())],
+                    strings=spec.get("strings", ()),
+                    strings_for=spec.get("strings_for"),
                     host_arch=host_arch,
+                    **(limits if isinstance(limits, dict) else {}),
                 )
                 hit["found"] = []
                 by_real[real] = hit

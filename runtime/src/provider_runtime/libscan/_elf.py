@@ -364,8 +364,10 @@ class ElfReader:
 
 
 def read_elf(f: BoundedFile, ident: bytes, record: dict, symbols: list[str], prefixes: tuple,
-             strings: list[bytes], opts: dict) -> None:
-    """Fill ``record`` from the ELF file behind ``f``."""
+             opts: dict):
+    """Fill ``record`` from the ELF file behind ``f``; return a function that gives the
+    ``(offset, size)`` ranges of its read-only data (called only when strings are wanted:
+    it may read the section headers)."""
     r = ElfReader(f, ident)
     record["format"] = "elf"
     record["bits"] = 64 if r.is64 else 32
@@ -395,14 +397,4 @@ def read_elf(f: BoundedFile, ident: bytes, record: dict, symbols: list[str], pre
         else:
             found = looked
     record["symbols"] = sorted(set(found))
-    if strings:
-        hits: dict = {}
-        budget = opts["max_string_scan"]
-        for off, size in r.rodata_ranges():
-            got, scanned = f.find_strings(off, size, strings, opts["max_strings"], budget)
-            budget -= scanned
-            for k, v in got.items():
-                hits.setdefault(k, []).extend(x for x in v if x not in hits.get(k, []))
-            if budget <= 0:
-                break
-        record["strings"] = hits
+    return r.rodata_ranges

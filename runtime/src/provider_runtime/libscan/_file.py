@@ -168,6 +168,23 @@ class BoundedFile:
         return found, scanned
 
 
+    def search(self, ranges, patterns: list[bytes], opts: dict) -> dict[str, list[str]]:
+        """:meth:`find_strings` over each ``(offset, size)`` of ``ranges`` (the read-only data
+        a format reader found), ``opts["max_strings"]`` hits per pattern and
+        ``opts["max_string_scan"]`` bytes in all; ``{pattern: [strings]}``, hits only."""
+        hits: dict[str, list[str]] = {}
+        budget = opts["max_string_scan"]
+        for off, size in ranges:
+            got, scanned = self.find_strings(off, size, patterns, opts["max_strings"], budget)
+            budget -= scanned
+            for k, v in got.items():
+                bucket = hits.setdefault(k, [])
+                bucket.extend(x for x in v if x not in bucket)
+            if budget <= 0:
+                break
+        return hits
+
+
 def _printable(raw: bytes) -> str:
     """Text of a string found in read-only data, with control bytes shown as ``?``."""
     return "".join(ch if " " <= ch <= "~" else "?" for ch in raw.decode("latin-1"))

@@ -32,8 +32,9 @@ def is_macho(magic4: bytes) -> bool:
 
 
 def read_macho(f: BoundedFile, record: dict, symbols: list[str], prefixes: tuple,
-               strings: list[bytes], opts: dict, host_arch: str) -> None:
-    """Fill ``record`` from the Mach-O file behind ``f`` (the host's slice of a fat file)."""
+               opts: dict, host_arch: str):
+    """Fill ``record`` from the Mach-O file behind ``f`` (the host's slice of a fat file);
+    return a function that gives the ``(offset, size)`` ranges of its read-only strings."""
     record["format"] = "macho"
     base = 0
     head = f.read(0, 8)
@@ -139,12 +140,4 @@ def read_macho(f: BoundedFile, record: dict, symbols: list[str], prefixes: tuple
             if record.get("symbols_truncated"):
                 break
     record["symbols"] = sorted(set(found))
-    if strings:
-        hits: dict = {}
-        budget = opts["max_string_scan"]
-        for off, size in text_ranges:
-            got, scanned = f.find_strings(off, size, strings, opts["max_strings"], budget)
-            budget -= scanned
-            for k, v in got.items():
-                hits.setdefault(k, []).extend(x for x in v if x not in hits.get(k, []))
-        record["strings"] = hits
+    return lambda: text_ranges

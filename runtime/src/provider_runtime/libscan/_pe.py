@@ -63,9 +63,9 @@ class _Pe:
         return self.f.cstring(self.offset(rva), limit=4096)
 
 
-def read_pe(f: BoundedFile, record: dict, symbols: list[str], prefixes: tuple,
-            strings: list[bytes], opts: dict) -> None:
-    """Fill ``record`` from the PE file behind ``f``."""
+def read_pe(f: BoundedFile, record: dict, symbols: list[str], prefixes: tuple, opts: dict):
+    """Fill ``record`` from the PE file behind ``f``; return a function that gives the
+    ``(offset, size)`` ranges of ``.rdata``."""
     pe = _Pe(f)
     record["format"] = "pe"
     record["bits"] = pe.bits
@@ -101,13 +101,4 @@ def read_pe(f: BoundedFile, record: dict, symbols: list[str], prefixes: tuple,
             if name_rva:
                 record["needed"].append(pe.name_at(name_rva))
     record["symbols"] = sorted(set(found))
-    if strings:
-        hits: dict = {}
-        budget = opts["max_string_scan"]
-        for name, _va, _vs, rawptr, rawsize in pe.sections:
-            if name == ".rdata" and rawsize:
-                got, scanned = f.find_strings(rawptr, rawsize, strings, opts["max_strings"], budget)
-                budget -= scanned
-                for k, v in got.items():
-                    hits.setdefault(k, []).extend(x for x in v if x not in hits.get(k, []))
-        record["strings"] = hits
+    return lambda: [(ptr, size) for name, _va, _vs, ptr, size in pe.sections if name == ".rdata" and size]
