@@ -9,8 +9,6 @@ OpenBLAS starts a thread pool at load, and whatever file sits on a search path w
 the installer), no process is spawned, nothing raises.
 """
 
-import os
-import sys
 
 from provider_runtime import platform_facts, sysio
 
@@ -78,11 +76,7 @@ def probe() -> dict:
     try:
         from provider_runtime import libscan
 
-        prefixes = [sys.prefix]
-        for name in ("VIRTUAL_ENV", PREFIX_ENV):
-            for p in env.get(name, "").split(os.pathsep):
-                if p and p not in prefixes:
-                    prefixes.append(p)
+        prefixes = libscan.target_prefixes([env.get("VIRTUAL_ENV"), env.get(PREFIX_ENV)])
         scan = libscan.scan(
             [
                 {"patterns": OPENBLAS_NAMES, "symbols": SYMBOLS, "strings": OPENBLAS_STRINGS},

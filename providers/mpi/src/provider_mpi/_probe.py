@@ -110,11 +110,7 @@ def probe() -> dict:
     try:
         from provider_runtime import libscan
 
-        prefixes = [sys.prefix]
-        for name in ("VIRTUAL_ENV", PREFIX_ENV):
-            for p in env.get(name, "").split(os.pathsep):
-                if p and p not in prefixes:
-                    prefixes.append(p)
+        prefixes = libscan.target_prefixes([env.get("VIRTUAL_ENV"), env.get(PREFIX_ENV)])
         # Symbols first (hash look-ups: cheap), then, in the same read, strings only where
         # they decide something (_strings_for), each pattern's search ending at its first hit.
         spec = {"patterns": _names(system), "symbols": SYMBOLS, "strings_for": _strings_for, "limits": LIMITS}

@@ -72,7 +72,14 @@ subdirs=(), frameworks=(), root="") -> list[dict]``
     ``{"locations": [{"label", "dirs", "candidates", "list_ms", "read_ms"}],
     "libraries": [record + {"found": [{"location", "path"}, ...]}]}``.
 
+``target_prefixes(values) -> list[str]``
+    ``sys.prefix``, then each entry of the ``os.pathsep``-separated strings in ``values``
+    (e.g. ``$VIRTUAL_ENV`` and a provider's ``PROVIDER_<NAME>_PREFIX``), without repeats: the
+    ``prefixes`` of the environments a provider is asked about.
+
 ``match(name, pattern)`` - the fnmatch-style matcher (without ``re``).
+
+Helpers for a provider's rules (pure, over facts and records): ``provider_runtime.libscan.records``.
 
 Limits: see README.md beside this file.
 """
@@ -84,7 +91,8 @@ import time
 from provider_runtime import sysio
 from provider_runtime.libscan._glob import match, match_any
 
-__all__ = ["default_locations", "find_candidates", "read_library", "scan", "match", "DEFAULT_LIMITS"]
+__all__ = ["default_locations", "find_candidates", "read_library", "scan", "target_prefixes", "match",
+           "DEFAULT_LIMITS"]
 
 #: Read limits per file (bytes fetched, read calls, symbols kept, strings kept per pattern,
 #: bytes of read-only data searched, largest file considered).
@@ -241,6 +249,17 @@ def default_locations(*, system: str | None = None, machine: str | None = None, 
         if isinstance(path, str) and path:
             dirs(f"extra:{label}", [path])
     return locs
+
+
+def target_prefixes(values) -> list[str]:
+    """``sys.prefix``, then every entry of the ``os.pathsep``-separated ``values`` (see module
+    doc); non-strings and empty entries are ignored."""
+    out = [sys.prefix]
+    for value in values or ():
+        for p in value.split(os.pathsep) if isinstance(value, str) else ():
+            if p and p not in out:
+                out.append(p)
+    return out
 
 
 def _identity(path: str):
