@@ -13,21 +13,8 @@ PY="${1:-python3}"
 TARGET="${BLAS_TEST_TARGET:-/tmp/provider-blas-test-target}"
 PACKAGES="libopenblas0-pthread libopenblas64-0-pthread libblis4-pthread libblas3 liblapack3"
 
-if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    missing=""
-    for p in $PACKAGES; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
-    done
-    if [ -n "$missing" ]; then
-        echo "install-test-libs: apt-get install$missing"
-        { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing; } \
-            >/tmp/provider-blas-apt.log 2>&1 || echo "install-test-libs: apt-get failed (see /tmp/provider-blas-apt.log); skipping Debian packages"
-    else
-        echo "install-test-libs: Debian packages already installed"
-    fi
-else
-    echo "install-test-libs: not root or no apt-get; skipping Debian packages"
-fi
+# The apt part is shared with the other providers' scripts.
+bash "$(dirname "$0")/../../../runtime/tests/install-debs.sh" blas $PACKAGES
 
 if [ ! -x "$TARGET/bin/python" ]; then
     "$PY" -m venv --without-pip "$TARGET" 2>/dev/null || "$PY" -m venv "$TARGET" || { echo "install-test-libs: cannot create $TARGET"; exit 0; }

