@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from provider_runtime import libscan
 from provider_runtime.libscan import records
 
