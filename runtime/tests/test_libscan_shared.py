@@ -1,5 +1,5 @@
 """libscan's second-stage string search (``strings_for``), per-spec limits, ``target_prefixes``
-and the pure helpers of ``provider_runtime.libscan.records`` that the blas and mpi providers
+and the pure helpers of ``provider_runtime.librecords`` that the blas and mpi providers
 share."""
 
 import os
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from provider_runtime import libscan
-from provider_runtime.libscan import records
+from provider_runtime import librecords as records
 
 sys.path.insert(0, str(Path(__file__).parent))
 import libscan_builders as B  # noqa: E402
@@ -152,8 +152,8 @@ def test_scrub_home_whole_folder_names_only() -> None:
 
 
 def test_records_import_is_light() -> None:
-    code = ("import sys; before = set(sys.modules); import provider_runtime.libscan.records; "
+    code = ("import sys; before = set(sys.modules); import provider_runtime.librecords; "
             "print(sorted(set(sys.modules) - before))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    for heavy in ("'re'", "'json'", "'typing'", "'dataclasses'", "'struct'"):
+    for heavy in ("'re'", "'json'", "'typing'", "'dataclasses'", "'struct'", "'provider_runtime.libscan'"):
         assert heavy not in out, out

@@ -15,7 +15,7 @@ Features, in order (the first dominates installers' sorting):
 """
 
 from provider_runtime import FeatureConfig
-from provider_runtime.libscan.records import (
+from provider_runtime.librecords import (
     arch_ok as _usable_arch,
     as_dict as _dict,
     as_list as _list,

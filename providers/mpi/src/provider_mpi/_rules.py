@@ -22,7 +22,7 @@ Ties (one implementation shipping two ABIs) go to the family order of :data:`FAM
 """
 
 from provider_runtime import FeatureConfig
-from provider_runtime.libscan.records import (
+from provider_runtime.librecords import (
     arch_ok as _arch_ok,
     as_dict as _dict,
     as_list as _list,

@@ -79,7 +79,7 @@ subdirs=(), frameworks=(), root="") -> list[dict]``
 
 ``match(name, pattern)`` - the fnmatch-style matcher (without ``re``).
 
-Helpers for a provider's rules (pure, over facts and records): ``provider_runtime.libscan.records``.
+Helpers for a provider's rules (pure, over facts and records): ``provider_runtime.librecords``.
 
 Limits: see README.md beside this file.
 """
