@@ -136,13 +136,26 @@ def _split(value: str, sep: str) -> list[str]:
     return [p for p in value.split(sep) if p and "\0" not in p]
 
 
+#: Folder listings of the ``find_candidates`` call in progress (None outside one): the
+#: standard folders are listed for their subfolders and again for their files, and the big
+#: one (``/usr/lib/<triplet>``, thousands of names) dominated the listing cost.
+_memo: dict | None = None
+
+
 def _listdir(path: str) -> list[str]:
     """``sysio.listdir`` that also survives a replacement that raises (fault injection)."""
+    memo = _memo
+    if memo is not None and path in memo:
+        return memo[path]
     try:
         names = sysio.listdir(path)
     except Exception:
-        return []
-    return names if isinstance(names, list) else []
+        names = []
+    if not isinstance(names, list):
+        names = []
+    if memo is not None:
+        memo[path] = names
+    return names
 
 
 def _rooted(root: str, path: str) -> str:
@@ -314,11 +327,23 @@ def _matcher(patterns, fold: bool):
         return name.startswith(heads) and match_any(name, pats)
 
     test.heads = heads  # type: ignore[attr-defined]  # the ld.so.cache reader prefilters with them
+    test.fold = fold  # type: ignore[attr-defined]
     return test
 
 
 def find_candidates(patterns, locations=None, **location_kwargs) -> list[dict]:
     """Files whose names match ``patterns``, per location (see module doc). Reads no file."""
+    global _memo
+    if _memo is None:
+        _memo = {}
+        try:
+            return _find_candidates(patterns, locations, location_kwargs)
+        finally:
+            _memo = None
+    return _find_candidates(patterns, locations, location_kwargs)
+
+
+def _find_candidates(patterns, locations, location_kwargs) -> list[dict]:
     if locations is None:
         locations = default_locations(**location_kwargs)
     fold = location_kwargs.get("system", sys.platform) == "win32"
@@ -363,8 +388,14 @@ def _list_location(loc: dict, test, found: list) -> None:
                 if entry.endswith(".framework") and entry[:-10] in names:
                     found.append(os.path.join(d, entry, entry[:-10]))
     else:
+        heads = getattr(test, "heads", ())
+        fold = getattr(test, "fold", False)
         for d in loc.get("dirs", ()):
-            for name in _listdir(d)[:MAX_DIR_ENTRIES]:
+            names = _listdir(d)[:MAX_DIR_ENTRIES]
+            if heads and not fold:
+                # The literal heads in C first: a big folder's names mostly stop here.
+                names = [n for n in names if n.startswith(heads)]
+            for name in names:
                 if test(name):
                     found.append(os.path.join(d, name))
 
