@@ -53,6 +53,9 @@ SYMBOLS = [
 #: BLIS's error-message prefix (Debian's BLIS libblas.so.3 exports no bli_* symbol).
 OPENBLAS_STRINGS = ["OpenBLAS 0.", "OpenBLAS 1."]
 OTHER_STRINGS = ["AOCL-BLAS ", "AOCL BLAS ", "libblis: "]
+#: The configuration string is one literal per library (openblas_get_config.c), and
+#: _rules reads the first one: one hit per pattern is enough.
+OPENBLAS_LIMITS = {"max_strings": 1}
 #: One level of subfolders of the standard library folders: Debian/Ubuntu install each
 #: alternative of libblas.so.3 in its own folder (openblas-pthread, blis-openmp, blas, atlas).
 SUBDIRS = ["openblas*", "blis*", "blas", "blas64", "atlas", "flexiblas*"]
@@ -79,7 +82,11 @@ def probe() -> dict:
         prefixes = libscan.target_prefixes([env.get("VIRTUAL_ENV"), env.get(PREFIX_ENV)])
         scan = libscan.scan(
             [
-                {"patterns": OPENBLAS_NAMES, "symbols": SYMBOLS, "strings": OPENBLAS_STRINGS},
+                # One string per pattern, "OpenBLAS 1." only where "OpenBLAS 0." is missing:
+                # the search ends at the build configuration string instead of reading the
+                # rest of .rodata for a 1.x that no release is yet (libscan first-hit mode).
+                {"patterns": OPENBLAS_NAMES, "symbols": SYMBOLS, "strings_for": _openblas_strings,
+                 "limits": OPENBLAS_LIMITS},
                 {"patterns": BLIS_NAMES, "symbols": SYMBOLS, "strings": OTHER_STRINGS},
                 {"patterns": OTHER_NAMES, "symbols": SYMBOLS},
                 {"patterns": ["Accelerate"]},
@@ -96,6 +103,13 @@ def probe() -> dict:
         facts["libraries"] = []
     return facts
 
+
+
+def _openblas_strings(record: dict) -> list:
+    """libscan ``strings_for``: the OpenBLAS version patterns one at a time, so that the
+    first that is found ends the search (every OpenBLAS-named file: a build without the
+    openblas_get_config export is still recognised by its configuration string)."""
+    return [[p] for p in OPENBLAS_STRINGS]
 
 
 def _cpu_vendor() -> str | None:
