@@ -68,9 +68,9 @@ BREAKAGES = {
     "upper-case-value": ("_rules.py", 'UNIT_THRESHOLDS = ("256"', 'UNIT_THRESHOLDS = ("V256"', "[value-regex]"),
     "print-in-plugin": (
         "__init__.py",
-        "    @classmethod\n    def get_all_configs",
-        "    @classmethod\n    def get_supported_configs(cls):\n        print('debug')\n"
-        "        return super().get_supported_configs()\n\n    @classmethod\n    def get_all_configs",
+        '    rules_module = "provider_broken._rules"\n',
+        '    rules_module = "provider_broken._rules"\n\n    @classmethod\n    def get_supported_configs(cls):\n'
+        "        print('debug')\n        return super().get_supported_configs()\n",
         "[no-stdout]",
     ),
     "raising-seam": ("_probe.py", '    facts: dict = {"platform"', '    raise RuntimeError("seam broke")\n    facts: dict = {"platform"',

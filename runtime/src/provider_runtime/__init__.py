@@ -88,12 +88,23 @@ def platform_facts() -> dict:
 
 
 
+def _module(name: str, method: str) -> object:
+    """The module ``name``, imported on first use (``importlib`` is not needed for that)."""
+    if not name:
+        raise NotImplementedError(f"set seam_module/rules_module or override {method}()")
+    module = sys.modules.get(name)
+    if module is None:
+        __import__(name)
+        module = sys.modules[name]
+    return module
+
+
 class ProviderPlugin:
     """Base class of every provider's plugin class.
 
-    A provider subclasses it, sets the class attributes below and implements :meth:`probe`
-    (the one seam that touches the machine), :meth:`derive` (a pure function of the facts)
-    and :meth:`get_all_configs`. Installers call :meth:`get_supported_configs` and
+    A provider subclasses it and sets the class attributes below, naming its seam module (the
+    one that touches the machine: :meth:`probe`) and its rules module (pure functions of the
+    facts: :meth:`derive`, :meth:`get_all_configs`). Installers call :meth:`get_supported_configs` and
     :meth:`get_all_configs` on the class (variantlib 0.2.x) or on an instance (uv): every
     method here is a class or static method, so both give the same results.
 
@@ -113,35 +124,46 @@ class ProviderPlugin:
     #: Environment variable naming a facts file to use instead of probing this machine.
     facts_env: str = ""
 
-    # -- what a provider implements ------------------------------------------------------
+    #: Dotted names of the provider's two modules, imported on first use (so that importing
+    #: the plugin stays cheap): the seam (``probe()``, optional ``scrub()``) and the rules
+    #: (``derive(facts, explain=None)``, ``all_configs()``, optional ``check_facts(facts)`` and
+    #: ``scrub(facts)``). With both set, a plugin class is pure data; a provider that needs a
+    #: cheaper path (a check before importing its seam) overrides the method instead.
+    seam_module: str = ""
+    rules_module: str = ""
 
-    @staticmethod
-    def probe() -> dict:
+    @classmethod
+    def probe(cls) -> dict:
         """Read this machine and return raw, JSON-native facts. Must never raise."""
-        raise NotImplementedError
+        return _module(cls.seam_module, "probe").probe()
 
-    @staticmethod
-    def derive(facts: dict, explain: list | None = None) -> list[FeatureConfig]:
+    @classmethod
+    def derive(cls, facts: dict, explain: list | None = None) -> list[FeatureConfig]:
         """Supported features from facts; must accept any JSON value without raising.
 
         When ``explain`` is a list, append ``(feature_name, text)`` pairs that say why each
         feature has (or lacks) its values; ``feature_name`` ``""`` is a general note.
         """
-        raise NotImplementedError
+        return _module(cls.rules_module, "derive").derive(facts, explain)
 
     @classmethod
     def get_all_configs(cls) -> list[FeatureConfig]:
         """Every valid feature with every valid value: a constant of the plugin version."""
-        raise NotImplementedError
+        return _module(cls.rules_module, "get_all_configs").all_configs()
 
-    @staticmethod
-    def check_facts(facts: dict) -> list[str]:
+    @classmethod
+    def check_facts(cls, facts: dict) -> list[str]:
         """Problems with a facts mapping, each naming its field; ``[]`` when usable."""
-        return []
+        check = getattr(_module(cls.rules_module, "check_facts"), "check_facts", None) if cls.rules_module else None
+        return check(facts) if check is not None else []
 
-    @staticmethod
-    def scrub(facts: dict) -> dict:
+    @classmethod
+    def scrub(cls, facts: dict) -> dict:
         """Remove identifying data nobody needs (serials, UUIDs, host names) before recording."""
+        for name in (cls.seam_module, cls.rules_module):
+            scrub = getattr(_module(name, "scrub"), "scrub", None) if name else None
+            if scrub is not None:
+                return scrub(facts)
         return facts
 
     # -- what the runtime provides -------------------------------------------------------

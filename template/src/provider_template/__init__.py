@@ -6,9 +6,7 @@ replaces ``_probe.py`` (the one module that reads the machine) and ``_rules.py``
 functions of the facts).
 """
 
-from provider_runtime import FeatureConfig, ProviderPlugin
-
-from provider_template import _rules
+from provider_runtime import ProviderPlugin
 
 __version__ = "1.0.0"
 __all__ = ["TemplatePlugin", "__version__"]
@@ -22,17 +20,7 @@ class TemplatePlugin(ProviderPlugin):
     version = __version__
     facts_env = "PROVIDER_TEMPLATE_FACTS"
 
-    @staticmethod
-    def probe() -> dict:
-        """Raw facts of this machine (the seam; imported lazily, it is the only I/O)."""
-        from provider_template._probe import probe
-
-        return probe()
-
-    derive = staticmethod(_rules.derive)
-    check_facts = staticmethod(_rules.check_facts)
-
-    @classmethod
-    def get_all_configs(cls) -> list[FeatureConfig]:
-        """Every feature with every value this version knows (a constant)."""
-        return _rules.all_configs()
+    #: The seam (the only module that reads the machine) and the rules (pure functions of
+    #: the facts), imported on first use.
+    seam_module = "provider_template._probe"
+    rules_module = "provider_template._rules"

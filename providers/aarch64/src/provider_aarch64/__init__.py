@@ -22,36 +22,16 @@ class AArch64Plugin(ProviderPlugin):
     version = __version__
     facts_env = "PROVIDER_AARCH64_FACTS"
 
-    @staticmethod
-    def probe() -> dict:
-        """Raw facts of this machine (the seam; imported lazily, it is the only I/O)."""
-        from provider_aarch64._probe import probe
+    seam_module = "provider_aarch64._probe"
+    rules_module = "provider_aarch64._rules"
 
-        return probe()
-
-    @staticmethod
-    def derive(facts: dict, explain: list | None = None) -> list[FeatureConfig]:
+    @classmethod
+    def derive(cls, facts: dict, explain: list | None = None) -> list[FeatureConfig]:
         """Supported features from facts (``_rules.derive``); a record of a foreign machine is
         answered here, without importing the rules."""
         if explain is None and isinstance(facts, dict) and platform_verdict(facts) is not None:
             return []
-        from provider_aarch64 import _rules
-
-        return _rules.derive(facts, explain)
-
-    @staticmethod
-    def check_facts(facts: dict) -> list[str]:
-        """Problems with a facts mapping, each naming its field (``_rules.check_facts``)."""
-        from provider_aarch64 import _rules
-
-        return _rules.check_facts(facts)
-
-    @classmethod
-    def get_all_configs(cls) -> list[FeatureConfig]:
-        """Every feature with every value this version knows (a constant)."""
-        from provider_aarch64 import _rules
-
-        return _rules.all_configs()
+        return super().derive(facts, explain)
 
 
 #: ``platform.machine`` spellings of a 64-bit Arm process (Linux, macOS, Windows).

@@ -8,9 +8,7 @@ them and identified by reading their files with ``provider_runtime.libscan``; no
 into the installer's process and no process is spawned.
 """
 
-from provider_runtime import FeatureConfig, ProviderPlugin
-
-from provider_mpi import _rules
+from provider_runtime import ProviderPlugin
 
 __version__ = "1.0.0"
 __all__ = ["MpiPlugin", "__version__"]
@@ -24,18 +22,5 @@ class MpiPlugin(ProviderPlugin):
     version = __version__
     facts_env = "PROVIDER_MPI_FACTS"
 
-    @staticmethod
-    def probe() -> dict:
-        """Raw facts of this environment (the seam; imported lazily, it is the only I/O)."""
-        from provider_mpi._probe import probe
-
-        return probe()
-
-    derive = staticmethod(_rules.derive)
-    check_facts = staticmethod(_rules.check_facts)
-    scrub = staticmethod(_rules.scrub)
-
-    @classmethod
-    def get_all_configs(cls) -> list[FeatureConfig]:
-        """Every feature with every value this version knows (a constant)."""
-        return _rules.all_configs()
+    seam_module = "provider_mpi._probe"
+    rules_module = "provider_mpi._rules"

@@ -70,6 +70,8 @@ class NvidiaPlugin(ProviderPlugin):
     distribution = "provider-nvidia"
     version = __version__
     facts_env = "PROVIDER_NVIDIA_FACTS"
+    seam_module = "provider_nvidia._probe"  # the driver calls; scrub() of UUIDs
+    rules_module = "provider_nvidia._rules"
 
     @staticmethod
     def probe() -> dict:
@@ -83,15 +85,8 @@ class NvidiaPlugin(ProviderPlugin):
             complete(facts)
         return facts
 
-    @staticmethod
-    def scrub(facts: dict) -> dict:
-        """Replace GPU UUIDs with placeholders before facts are recorded."""
-        from provider_nvidia._probe import scrub
-
-        return scrub(facts)
-
-    @staticmethod
-    def derive(facts: dict, explain: list | None = None) -> list[FeatureConfig]:
+    @classmethod
+    def derive(cls, facts: dict, explain: list | None = None) -> list[FeatureConfig]:
         """Supported features from facts (``_rules.derive``; see its rules).
 
         Facts with no driver call and no forced CUDA version can only give ``[]`` (no CUDA
@@ -103,20 +98,4 @@ class NvidiaPlugin(ProviderPlugin):
             forced = env.get(_FORCE_CUDA_ENV) if isinstance(env, dict) else None
             if not (isinstance(forced, str) and forced):
                 return []
-        from provider_nvidia import _rules
-
-        return _rules.derive(facts, explain)
-
-    @staticmethod
-    def check_facts(facts: dict) -> list[str]:
-        """Problems that make a facts file unusable, each naming its field."""
-        from provider_nvidia import _rules
-
-        return _rules.check_facts(facts)
-
-    @classmethod
-    def get_all_configs(cls) -> list[FeatureConfig]:
-        """Every feature with every value this version knows (a constant)."""
-        from provider_nvidia import _rules
-
-        return _rules.all_configs()
+        return super().derive(facts, explain)

@@ -10,9 +10,7 @@ Build backends: :func:`provider_x86_64.compiler.compiler_flags` turns properties
 ``-march=x86-64-vN`` style flags (imported on demand, never on the installer's path).
 """
 
-from provider_runtime import FeatureConfig, ProviderPlugin
-
-from provider_x86_64 import _rules
+from provider_runtime import ProviderPlugin
 
 __version__ = "1.0.0"
 __all__ = ["X86_64Plugin", "__version__", "compiler_flags"]
@@ -26,20 +24,8 @@ class X86_64Plugin(ProviderPlugin):
     version = __version__
     facts_env = "PROVIDER_X86_64_FACTS"
 
-    @staticmethod
-    def probe() -> dict:
-        """Raw facts of this machine (the seam, imported lazily; the only I/O)."""
-        from provider_x86_64._probe import probe
-
-        return probe()
-
-    derive = staticmethod(_rules.derive)
-    check_facts = staticmethod(_rules.check_facts)
-
-    @classmethod
-    def get_all_configs(cls) -> list[FeatureConfig]:
-        """Every feature with every value this version knows (a constant)."""
-        return _rules.all_configs()
+    seam_module = "provider_x86_64._probe"
+    rules_module = "provider_x86_64._rules"
 
 
 def compiler_flags(properties, compiler: str = "gcc") -> list[str]:
