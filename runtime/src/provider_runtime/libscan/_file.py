@@ -73,6 +73,15 @@ class BoundedFile:
         if size == 0:
             return b""
         first, last = offset // BLOCK, (offset + size - 1) // BLOCK
+        if first == last:
+            # Most reads (header fields, hash words, symbol names) sit inside one cached block.
+            chunk = self._cache.get(first)
+            if chunk is not None:
+                start = offset - first * BLOCK
+                data = chunk[start : start + size]
+                if len(data) != size:
+                    raise Bad(f"truncated: read {len(data)} of {size} bytes at offset {offset}")
+                return data
         if last - first > 1:
             # Large read: straight from disk, not through the cache.
             data = self._fetch(offset, size)
