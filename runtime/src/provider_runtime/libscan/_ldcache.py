@@ -73,13 +73,17 @@ def _entries(data: bytes, at: int, count: int, size: int, strbase: int, end: str
     # One C-level unpack of the whole entry table (flags, key, value; the rest of an entry
     # skipped): a Python-level unpack_from per entry was most of the parse time.
     table = memoryview(data)[at : at + count * size]
-    for flags, key, value in struct.iter_unpack(f"{end}iII{size - 12}x", table):
+    rows = struct.iter_unpack(f"{end}iII{size - 12}x", table)
+    if heads:
+        # The name test for every entry inside one comprehension (bytes.startswith with a
+        # tuple runs in C); only the few survivors go through the loop below.
+        rows = [row for row in rows
+                if 0 <= strbase + row[1] < limit and data.startswith(heads, strbase + row[1])]
+    for flags, key, value in rows:
         if want is not None and (flags & 0xFF00) not in want:
             continue
         k, v = strbase + key, strbase + value
         if not (0 <= k < limit and 0 <= v < limit):
-            continue
-        if heads and not data.startswith(heads, k):
             continue
         k_end, v_end = data.find(b"\0", k, k + 4096), data.find(b"\0", v, v + 4096)
         if k_end < 0 or v_end < 0:
