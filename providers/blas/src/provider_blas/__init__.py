@@ -7,9 +7,7 @@ environment would find them and identified by reading their files with
 ``provider_runtime.libscan``; nothing is loaded into the installer's process.
 """
 
-from provider_runtime import FeatureConfig, ProviderPlugin
-
-from provider_blas import _rules
+from provider_runtime import ProviderPlugin
 
 __version__ = "1.0.0"
 __all__ = ["BlasPlugin", "__version__"]
@@ -23,18 +21,5 @@ class BlasPlugin(ProviderPlugin):
     version = __version__
     facts_env = "PROVIDER_BLAS_FACTS"
 
-    @staticmethod
-    def probe() -> dict:
-        """Raw facts of this environment (the seam; imported lazily, it is the only I/O)."""
-        from provider_blas._probe import probe
-
-        return probe()
-
-    derive = staticmethod(_rules.derive)
-    check_facts = staticmethod(_rules.check_facts)
-    scrub = staticmethod(_rules.scrub)
-
-    @classmethod
-    def get_all_configs(cls) -> list[FeatureConfig]:
-        """Every feature with every value this version knows (a constant)."""
-        return _rules.all_configs()
+    seam_module = "provider_blas._probe"
+    rules_module = "provider_blas._rules"
